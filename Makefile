@@ -1,0 +1,39 @@
+# The two commands of the README: `make demo` and `make test`. Both install what is missing.
+SHELL := /bin/bash
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test check system install
+
+system:
+	@scripts/install-system-packages.sh
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: system $(STAMP)
+
+demo: install
+	$(BIN)/virtualtrip migrate --noinput
+	$(BIN)/virtualtrip load-demo
+	@echo "Serving the demo trip at http://$(HOST):$(PORT)/trips/mexico-canada-2021/"
+	@echo "Staff log in: create an account with '$(BIN)/virtualtrip createsuperuser'"
+	$(BIN)/virtualtrip runserver $(HOST):$(PORT)
+
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy virtualtrip tests benchmarks
+	DATABASE_URL= $(BIN)/virtualtrip makemigrations --check --dry-run
+
+test: check
+	@echo "== test suite on SQLite (the default database)"
+	DATABASE_URL= $(BIN)/pytest -m "not browser"
+	@echo "== test suite on PostgreSQL, browser tests included"
+	scripts/with-postgres.sh $(BIN)/pytest

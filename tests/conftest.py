@@ -1,0 +1,117 @@
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+BASE_DOCUMENT: dict[str, Any] = {
+    "format": "virtualtrip/1",
+    "trip": {
+        "slug": "test-trip",
+        "title": "Test trip",
+        "principal": "minister",
+        "home": {"city": "Washington, D.C.", "timezone": "America/New_York"},
+        "summary": "A short trip for tests.",
+    },
+    "people": [
+        {
+            "id": "minister",
+            "name": "Ana Minister",
+            "title": "Minister",
+            "country": "US",
+            "label": "MINISTER",
+            "languages": ["en"],
+        },
+        {
+            "id": "counterpart",
+            "name": "Carlos Counterpart",
+            "title": "Foreign Secretary",
+            "country": "MX",
+            "label": "SECRETARY COUNTERPART",
+            "languages": ["es"],
+        },
+        {"id": "reporter", "name": "Rita Reporter", "country": "MX", "outlet": "Diario de Prueba"},
+    ],
+    "destinations": [
+        {
+            "country": "MX",
+            "timezone": "America/Mexico_City",
+            "mission": "U.S. Mission Mexico",
+            "languages": ["es"],
+            "engagements": [
+                {
+                    "id": "mx-meeting",
+                    "kind": "bilateral_meeting",
+                    "title": "Meeting with the Foreign Secretary",
+                    "starts": "2021-02-26T10:15",
+                    "ends": "2021-02-26T11:00",
+                    "location": "Mexico City",
+                    "coverage": "closed_press",
+                    "public": True,
+                    "participants": [
+                        {"person": "minister", "role": "principal"},
+                        {"person": "counterpart", "role": "counterpart"},
+                    ],
+                },
+                {
+                    "id": "mx-private",
+                    "kind": "roundtable",
+                    "title": "Private talk with the counterpart",
+                    "starts": "2021-02-26T12:00",
+                    "ends": "2021-02-26T12:30",
+                    "location": "Mexico City",
+                    "coverage": "closed_press",
+                    "public": False,
+                    "participants": [{"person": "minister", "role": "principal"}],
+                },
+            ],
+        },
+        {
+            "country": "US",
+            "timezone": "America/New_York",
+            "engagements": [
+                {
+                    "id": "us-press",
+                    "kind": "press_availability",
+                    "title": "Press availability",
+                    "starts": "2021-02-26T16:00",
+                    "ends": "2021-02-26T16:30",
+                    "location": "Washington, D.C.",
+                    "coverage": "open_press",
+                    "public": True,
+                    "participants": [
+                        {"person": "minister", "role": "principal"},
+                        {"person": "reporter", "role": "press"},
+                    ],
+                }
+            ],
+        },
+    ],
+}
+
+
+def trip_document() -> dict[str, Any]:
+    """A fresh copy of a small valid trip file, to change in a test."""
+    return copy.deepcopy(BASE_DOCUMENT)
+
+
+def as_yaml(document: dict[str, Any]) -> bytes:
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True).encode()
+
+
+@pytest.fixture
+def write_trip(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Writes a document (dict or text) to a file and returns its path."""
+
+    def write(document: dict[str, Any] | str | bytes, name: str = "trip.yaml") -> Path:
+        path = tmp_path / name
+        if isinstance(document, dict):
+            path.write_bytes(as_yaml(document))
+        elif isinstance(document, str):
+            path.write_text(document, encoding="utf-8")
+        else:
+            path.write_bytes(document)
+        return path
+
+    return write

@@ -1,0 +1,140 @@
+"""The only writers of the itinerary.
+
+`check_*` validates input and permission, `do_*` writes in one transaction. A trip file lands whole
+or not at all.
+"""
+
+import logging
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models, transaction
+
+from virtualtrip.trips.models import Destination, Engagement, Participant, Person, Trip
+from virtualtrip.trips.tripfile.check import PlannedEngagement, PlannedTrip, check_trip_file
+from virtualtrip.trips.tripfile.problems import Problem, TripFileError
+from virtualtrip.trips.tripfile.spec import DestinationSpec, PersonSpec
+
+logger = logging.getLogger(__name__)
+
+Actor = AbstractBaseUser | AnonymousUser | None
+
+
+def check_import_trip(raw: bytes, *, replace: bool, acting_user: Actor) -> PlannedTrip:
+    """The checked plan of a trip file; `TripFileError` when it cannot be imported as asked."""
+    planned = check_trip_file(raw)
+    slug = planned.spec.trip.slug
+    if not replace and Trip.objects.filter(slug=slug).exists():
+        raise TripFileError(
+            [Problem(1, f"trip '{slug}' already exists: import with --replace to update it in place")]
+        )
+    return planned
+
+
+@transaction.atomic
+def do_import_trip(planned: PlannedTrip, *, acting_user: Actor) -> Trip:
+    """Create the trip, or update it in place so that it matches the file exactly.
+
+    Rows are matched by their ids in the file (people, engagements) or their position
+    (destinations), so an unchanged file changes nothing, and what the file no longer holds is
+    deleted. Side effects: logs the import.
+    """
+    spec = planned.spec.trip
+    trip = Trip.objects.select_for_update().filter(slug=spec.slug).first() or Trip(slug=spec.slug)
+    _save_if_changed(
+        trip,
+        title=spec.title,
+        summary=spec.summary,
+        home_city=spec.home.city,
+        home_timezone=spec.home.timezone,
+    )
+    people = _sync_people(trip, planned.spec.people)
+    _save_if_changed(trip, principal=people[spec.principal])
+    destinations = _sync_destinations(trip, planned.spec.destinations)
+    _sync_engagements(trip, planned.engagements, destinations, people)
+    Person.objects.filter(trip=trip).exclude(key__in=list(people)).delete()
+    logger.info("trip %s imported by %s", trip.slug, acting_user or "the command line")
+    return trip
+
+
+def _save_if_changed(instance: models.Model, **values: Any) -> None:
+    changed = instance._state.adding or any(getattr(instance, k) != v for k, v in values.items())
+    for name, value in values.items():
+        setattr(instance, name, value)
+    if changed:
+        instance.save()
+
+
+def _sync_people(trip: Trip, specs: list[PersonSpec]) -> dict[str, Person]:
+    existing = {person.key: person for person in trip.people.all()}
+    people = {}
+    for position, spec in enumerate(specs):
+        person = existing.get(spec.id) or Person(trip=trip, key=spec.id)
+        _save_if_changed(
+            person,
+            name=spec.name,
+            title=spec.title,
+            country=spec.country or "",
+            label=spec.label,
+            languages=list(spec.languages),
+            outlet=spec.outlet or "",
+            position=position,
+        )
+        people[spec.id] = person
+    return people
+
+
+def _sync_destinations(trip: Trip, specs: list[DestinationSpec]) -> list[Destination]:
+    existing = list(trip.destinations.order_by("position"))
+    destinations = []
+    for position, spec in enumerate(specs):
+        destination = existing[position] if position < len(existing) else Destination(trip=trip)
+        _save_if_changed(
+            destination,
+            position=position,
+            country=spec.country,
+            timezone=spec.timezone,
+            mission=spec.mission,
+            languages=list(spec.languages),
+        )
+        destinations.append(destination)
+    return destinations
+
+
+def _sync_engagements(
+    trip: Trip,
+    planned: list[PlannedEngagement],
+    destinations: list[Destination],
+    people: dict[str, Person],
+) -> None:
+    existing = {engagement.key: engagement for engagement in trip.engagements.all()}
+    for item in planned:
+        spec = item.spec
+        engagement = existing.get(spec.id) or Engagement(trip=trip, key=spec.id)
+        _save_if_changed(
+            engagement,
+            destination=destinations[item.destination_index],
+            position=item.position,
+            kind=spec.kind,
+            title=spec.title,
+            starts_at=item.starts_at,
+            ends_at=item.ends_at,
+            timezone=item.timezone,
+            location=spec.location,
+            coverage=spec.coverage,
+            public=spec.public,
+        )
+        _sync_participants(engagement, [(people[p.person], str(p.role)) for p in spec.participants])
+    Engagement.objects.filter(trip=trip).exclude(key__in=[item.spec.id for item in planned]).delete()
+    Destination.objects.filter(trip=trip, position__gte=len(destinations)).delete()
+
+
+def _sync_participants(engagement: Engagement, wanted: list[tuple[Person, str]]) -> None:
+    current = [(p.person_id, p.role) for p in engagement.participants.order_by("position")]
+    if current == [(person.pk, role) for person, role in wanted]:
+        return
+    engagement.participants.all().delete()
+    Participant.objects.bulk_create(
+        Participant(engagement=engagement, person=person, role=role, position=position)
+        for position, (person, role) in enumerate(wanted)
+    )

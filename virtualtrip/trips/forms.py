@@ -1,0 +1,96 @@
+"""Admin forms that hold planners to the same rules as the trip-file import."""
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from virtualtrip.trips.models import Engagement
+from virtualtrip.trips.queries import overlapping_engagements
+from virtualtrip.trips.times import WallTimeError, get_zone, resolve_wall_time
+from virtualtrip.trips.validators import timezone_problem
+
+
+class EngagementForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Times are typed as wall times in the engagement's zone, as in the trip file."""
+
+    starts_local = forms.DateTimeField(
+        label="Starts", help_text="Local wall time in the zone below, e.g. 2021-02-26 10:15"
+    )
+    ends_local = forms.DateTimeField(label="Ends", help_text="Local wall time in the zone below")
+
+    class Meta:
+        model = Engagement
+        fields = [
+            "trip",
+            "destination",
+            "key",
+            "kind",
+            "title",
+            "starts_local",
+            "ends_local",
+            "timezone",
+            "location",
+            "coverage",
+            "public",
+            "position",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        engagement = self.instance
+        if engagement.pk and not timezone_problem(engagement.timezone):
+            zone = get_zone(engagement.timezone)
+            self.initial["starts_local"] = engagement.starts_at.astimezone(zone).replace(tzinfo=None)
+            self.initial["ends_local"] = engagement.ends_at.astimezone(zone).replace(tzinfo=None)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        trip, destination = data.get("trip"), data.get("destination")
+        if trip and destination and destination.trip_id != trip.pk:
+            self.add_error("destination", "this destination belongs to another trip")
+        zone_name = data.get("timezone")
+        if not zone_name or timezone_problem(zone_name):
+            return data
+        starts = self._instant("starts_local", zone_name)
+        ends = self._instant("ends_local", zone_name)
+        if starts and ends:
+            if ends <= starts:
+                self.add_error("ends_local", "ends must be after starts")
+            self.instance.starts_at, self.instance.ends_at = starts, ends
+        return data
+
+    def _instant(self, field: str, zone_name: str) -> datetime | None:
+        value = self.cleaned_data.get(field)
+        if value is None:
+            return None
+        try:
+            return resolve_wall_time(value.replace(tzinfo=None), get_zone(zone_name))
+        except WallTimeError as error:
+            self.add_error(field, str(error))
+            return None
+
+
+class ParticipantFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
+    """Refuses one person in two overlapping engagements, naming both."""
+
+    def clean(self) -> None:
+        super().clean()
+        engagement: Engagement = self.instance
+        if engagement.starts_at is None or engagement.ends_at is None:
+            return
+        problems = []
+        for form in self.forms:
+            person = form.cleaned_data.get("person") if hasattr(form, "cleaned_data") else None
+            if person is None or form.cleaned_data.get("DELETE"):
+                continue
+            for other in overlapping_engagements(
+                person, engagement.starts_at, engagement.ends_at, besides=engagement
+            ):
+                problems.append(
+                    f"{person.name} is in two engagements at once: '{other.key}' ({other.title}) "
+                    f"and '{engagement.key}' overlap"
+                )
+        if problems:
+            raise ValidationError(problems)

@@ -1,0 +1,116 @@
+"""The itinerary: a trip, its people, its destinations and their engagements.
+
+Times are stored in UTC; every engagement keeps the IANA zone its local times are read in.
+"""
+
+from django.db import models
+
+from virtualtrip.trips.enums import Coverage, EngagementKind, Role
+from virtualtrip.trips.validators import validate_country, validate_languages, validate_timezone
+
+
+class Trip(models.Model):
+    slug = models.SlugField(max_length=100, unique=True)
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    principal = models.ForeignKey("Person", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    home_city = models.CharField(max_length=200)
+    home_timezone = models.CharField(max_length=64, validators=[validate_timezone])
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Person(models.Model):
+    trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="people")
+    key = models.SlugField(max_length=100, help_text="The person's id in the trip file.")
+    name = models.CharField(max_length=200)
+    title = models.CharField(max_length=300, blank=True)
+    country = models.CharField(
+        max_length=2, blank=True, help_text="ISO 3166-1 alpha-2", validators=[validate_country]
+    )
+    label = models.CharField(max_length=200, blank=True, help_text="How a transcript names this speaker.")
+    languages = models.JSONField(
+        default=list, blank=True, help_text="ISO 639-1 codes", validators=[validate_languages]
+    )
+    outlet = models.CharField(max_length=200, blank=True, help_text="Journalists: their outlet")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["trip", "position", "key"]
+        verbose_name_plural = "people"
+        constraints = [models.UniqueConstraint(fields=["trip", "key"], name="person_key_unique_in_trip")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Destination(models.Model):
+    trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="destinations")
+    position = models.PositiveIntegerField(default=0)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2", validators=[validate_country])
+    timezone = models.CharField(max_length=64, validators=[validate_timezone])
+    mission = models.CharField(max_length=200, blank=True)
+    languages = models.JSONField(
+        default=list, blank=True, help_text="ISO 639-1 codes", validators=[validate_languages]
+    )
+
+    class Meta:
+        ordering = ["trip", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.trip.slug}: {self.country}"
+
+
+class Engagement(models.Model):
+    trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="engagements")
+    destination = models.ForeignKey(Destination, on_delete=models.CASCADE, related_name="engagements")
+    position = models.PositiveIntegerField(default=0)
+    key = models.SlugField(max_length=100, help_text="The engagement's id in the trip file.")
+    kind = models.CharField(max_length=32, choices=EngagementKind.choices)
+    title = models.CharField(max_length=300)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    timezone = models.CharField(
+        max_length=64, help_text="The zone of the local side.", validators=[validate_timezone]
+    )
+    location = models.CharField(max_length=200, blank=True)
+    coverage = models.CharField(max_length=16, choices=Coverage.choices)
+    public = models.BooleanField(
+        default=False, help_text="Unticked: never on any public page, feed or calendar."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["trip", "key"], name="engagement_key_unique_in_trip"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="engagement_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Participant(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="participations")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["engagement", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "person"], name="participant_once_per_engagement")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.role})"

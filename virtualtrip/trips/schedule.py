@@ -1,0 +1,80 @@
+"""The public schedule of a day, in the house form: the principal's engagements in order, with
+times in one zone (the home zone unless another is asked for) and coverage in capitals."""
+
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from virtualtrip.trips.enums import Coverage
+from virtualtrip.trips.models import Engagement, Trip
+from virtualtrip.trips.queries import principal_day
+from virtualtrip.trips.times import clock, zone_city
+from virtualtrip.trips.validators import country_name
+
+
+@dataclass(frozen=True)
+class ScheduleLine:
+    clock: str
+    title: str
+    place: str
+    coverage: str
+    engagement: Engagement
+
+
+@dataclass(frozen=True)
+class PublicSchedule:
+    trip: Trip
+    day: date
+    zone: ZoneInfo
+    zone_place: str
+    principal: str
+    lines: list[ScheduleLine]
+
+    @property
+    def day_heading(self) -> str:
+        return f"{self.day:%A, %B} {self.day.day}, {self.day.year}".upper()
+
+
+def coverage_line(coverage: str) -> str:
+    """'(CLOSED PRESS COVERAGE)'"""
+    return f"({Coverage(coverage).label.upper()} COVERAGE)"
+
+
+def public_schedule(trip: Trip, day: date, zone: ZoneInfo | None = None) -> PublicSchedule:
+    zone = zone or ZoneInfo(trip.home_timezone)
+    zone_place = trip.home_city if zone.key == trip.home_timezone else zone_city(zone.key)
+    principal = trip.principal
+    heading = " ".join(part for part in (principal.title, principal.name) if part) if principal else ""
+    lines = [
+        ScheduleLine(
+            clock=clock(engagement.starts_at.astimezone(zone)),
+            title=engagement.title,
+            place=", ".join(
+                part for part in (engagement.location, country_name(engagement.destination.country)) if part
+            ),
+            coverage=coverage_line(engagement.coverage),
+            engagement=engagement,
+        )
+        for engagement in principal_day(trip, day, zone)
+    ]
+    return PublicSchedule(trip, day, zone, zone_place, heading.upper(), lines)
+
+
+def render_text(schedule: PublicSchedule) -> str:
+    out = [
+        "PUBLIC SCHEDULE",
+        schedule.day_heading,
+        "",
+        schedule.principal,
+        f"(All times are {schedule.zone_place} time, {schedule.zone.key})",
+        "",
+    ]
+    if not schedule.lines:
+        out += ["No public engagements.", ""]
+    width = max((len(line.clock) for line in schedule.lines), default=0) + 3
+    for line in schedule.lines:
+        out.append(f"{line.clock:<{width}}{line.title}")
+        out.append(f"{'':<{width}}{line.place}")
+        out.append(f"{'':<{width}}{line.coverage}")
+        out.append("")
+    return "\n".join(out)

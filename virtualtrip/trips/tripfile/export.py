@@ -1,0 +1,76 @@
+"""Writing a stored trip back as a `virtualtrip/1` file that imports to the identical trip."""
+
+from typing import Any
+
+import yaml
+
+from virtualtrip.trips.models import Destination, Engagement, Person, Trip
+from virtualtrip.trips.times import get_zone, wall_time_text
+from virtualtrip.trips.tripfile import FORMAT
+
+
+def export_trip(trip: Trip) -> str:
+    document = {
+        "format": FORMAT,
+        "trip": {
+            "slug": trip.slug,
+            "title": trip.title,
+            "principal": trip.principal.key if trip.principal else None,
+            "home": {"city": trip.home_city, "timezone": trip.home_timezone},
+            "summary": trip.summary,
+        },
+        "people": [_person(person) for person in trip.people.order_by("position", "key")],
+        "destinations": [
+            _destination(destination)
+            for destination in trip.destinations.order_by("position").prefetch_related(
+                "engagements__participants__person"
+            )
+        ],
+    }
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _person(person: Person) -> dict[str, Any]:
+    return {
+        "id": person.key,
+        "name": person.name,
+        "title": person.title,
+        "country": person.country or None,
+        "label": person.label,
+        "languages": list(person.languages),
+        "outlet": person.outlet or None,
+    }
+
+
+def _destination(destination: Destination) -> dict[str, Any]:
+    engagements = sorted(destination.engagements.all(), key=lambda e: (e.position, e.key))
+    return {
+        "country": destination.country,
+        "timezone": destination.timezone,
+        "mission": destination.mission,
+        "languages": list(destination.languages),
+        "engagements": [_engagement(engagement, destination) for engagement in engagements],
+    }
+
+
+def _engagement(engagement: Engagement, destination: Destination) -> dict[str, Any]:
+    zone = get_zone(engagement.timezone)
+    item: dict[str, Any] = {
+        "id": engagement.key,
+        "kind": engagement.kind,
+        "title": engagement.title,
+        "starts": wall_time_text(engagement.starts_at, zone),
+        "ends": wall_time_text(engagement.ends_at, zone),
+    }
+    if engagement.timezone != destination.timezone:
+        item["timezone"] = engagement.timezone
+    item |= {
+        "location": engagement.location,
+        "coverage": engagement.coverage,
+        "public": engagement.public,
+        "participants": [
+            {"person": p.person.key, "role": p.role}
+            for p in sorted(engagement.participants.all(), key=lambda p: p.position)
+        ],
+    }
+    return item

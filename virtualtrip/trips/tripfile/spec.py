@@ -1,0 +1,155 @@
+"""The shape of a `virtualtrip/1` trip file, as pydantic models.
+
+These models are the one definition of the format: the import validates against them and
+`virtualtrip trip-schema` prints the JSON Schema made from them.
+"""
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from virtualtrip.trips.enums import Coverage, EngagementKind, Role
+from virtualtrip.trips.tripfile import FORMAT
+from virtualtrip.trips.validators import (
+    country_problem,
+    did_you_mean,
+    language_problem,
+    timezone_problem,
+)
+
+
+def _vocabulary(check: Any) -> AfterValidator:
+    def validate(value: str) -> str:
+        problem = check(value)
+        if problem:
+            raise PydanticCustomError("vocabulary", problem)
+        return value
+
+    return AfterValidator(validate)
+
+
+def _text(max_length: int, **extra: Any) -> Any:
+    return Annotated[StrictStr, Field(min_length=1, max_length=max_length, **extra)]
+
+
+Identifier = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=100)]
+CountryCode = Annotated[
+    StrictStr,
+    Field(description="ISO 3166-1 alpha-2", json_schema_extra={"pattern": "^[A-Z]{2}$"}),
+    _vocabulary(country_problem),
+]
+LanguageCode = Annotated[
+    StrictStr,
+    Field(description="ISO 639-1", json_schema_extra={"pattern": "^[a-z]{2}$"}),
+    _vocabulary(language_problem),
+]
+ZoneName = Annotated[
+    StrictStr, Field(description="IANA time zone name", max_length=64), _vocabulary(timezone_problem)
+]
+Moment = Annotated[
+    StrictStr,
+    Field(
+        description="Local wall time in the engagement's zone (2021-02-26T10:15), "
+        "or ISO 8601 with an offset (2021-02-26T10:15-06:00)",
+        examples=["2021-02-26T10:15"],
+    ),
+]
+
+
+def _known_person(value: str, info: ValidationInfo) -> str:
+    people = (info.context or {}).get("person_ids")
+    if people is not None and value not in people:
+        raise PydanticCustomError(
+            "unknown_person",
+            "unknown person '{person}': add them under people{hint}",
+            {"person": value, "hint": did_you_mean(value, people)},
+        )
+    return value
+
+
+class Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HomeSpec(Spec):
+    city: _text(200)  # type: ignore[valid-type]
+    timezone: ZoneName
+
+
+class TripSpec(Spec):
+    slug: Identifier
+    title: _text(300)  # type: ignore[valid-type]
+    principal: Identifier = Field(description="The id of a person under `people`")
+    home: HomeSpec
+    summary: StrictStr = ""
+
+    _principal_known = field_validator("principal")(_known_person)
+
+
+class PersonSpec(Spec):
+    id: Identifier
+    name: _text(200)  # type: ignore[valid-type]
+    title: Annotated[StrictStr, Field(max_length=300)] = ""
+    country: CountryCode | None = None
+    label: Annotated[StrictStr, Field(max_length=200, description="How a transcript names this speaker")] = ""
+    languages: list[LanguageCode] = []
+    outlet: Annotated[StrictStr, Field(max_length=200)] | None = Field(
+        default=None, description="Journalists: their outlet"
+    )
+
+
+class ParticipantSpec(Spec):
+    person: Identifier
+    role: Role
+
+    _person_known = field_validator("person")(_known_person)
+
+
+class EngagementSpec(Spec):
+    id: Identifier
+    kind: EngagementKind
+    title: _text(300)  # type: ignore[valid-type]
+    starts: Moment
+    ends: Moment
+    timezone: ZoneName | None = Field(default=None, description="Defaults to the destination's")
+    location: Annotated[StrictStr, Field(max_length=200)] = ""
+    coverage: Coverage
+    public: StrictBool = Field(default=False, description="false: never on any public page, feed or calendar")
+    participants: list[ParticipantSpec] = []
+
+
+class DestinationSpec(Spec):
+    country: CountryCode
+    timezone: ZoneName
+    mission: Annotated[StrictStr, Field(max_length=200)] = ""
+    languages: list[LanguageCode] = []
+    engagements: list[EngagementSpec] = []
+
+
+class TripFileSpec(Spec):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        title="Virtual Trip trip file",
+    )
+
+    format: Literal["virtualtrip/1"] = Field(description=f"Always {FORMAT}")
+    trip: TripSpec
+    people: list[PersonSpec] = []
+    destinations: list[DestinationSpec] = []
+
+
+def json_schema() -> dict[str, Any]:
+    schema = TripFileSpec.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
