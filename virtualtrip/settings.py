@@ -96,13 +96,11 @@ TEMPLATES = [
     },
 ]
 
-if "DATABASE_URL" not in os.environ:
+DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+if not DATABASE_URL:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{DATA_DIR / 'virtualtrip.sqlite3'}", conn_max_age=60
-    )
-}
+    DATABASE_URL = f"sqlite:///{DATA_DIR / 'virtualtrip.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -123,7 +121,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
+# Production: set STATIC_ROOT and run `virtualtrip collectstatic`; WhiteNoise then serves it.
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

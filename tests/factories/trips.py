@@ -6,7 +6,7 @@ from virtualtrip.trips.enums import Coverage, EngagementKind, Role
 from virtualtrip.trips.models import Destination, Engagement, Participant, Person, Trip
 
 
-class TripFactory(factory.django.DjangoModelFactory):
+class TripFactory(factory.django.DjangoModelFactory[Trip]):
     class Meta:
         model = Trip
 
@@ -16,7 +16,7 @@ class TripFactory(factory.django.DjangoModelFactory):
     home_timezone = "America/New_York"
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     class Meta:
         model = Person
 
@@ -28,7 +28,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     languages = factory.LazyFunction(lambda: ["en"])
 
 
-class DestinationFactory(factory.django.DjangoModelFactory):
+class DestinationFactory(factory.django.DjangoModelFactory[Destination]):
     class Meta:
         model = Destination
 
@@ -38,7 +38,7 @@ class DestinationFactory(factory.django.DjangoModelFactory):
     mission = "U.S. Mission Mexico"
 
 
-class EngagementFactory(factory.django.DjangoModelFactory):
+class EngagementFactory(factory.django.DjangoModelFactory[Engagement]):
     class Meta:
         model = Engagement
 
@@ -55,7 +55,7 @@ class EngagementFactory(factory.django.DjangoModelFactory):
     public = True
 
 
-class ParticipantFactory(factory.django.DjangoModelFactory):
+class ParticipantFactory(factory.django.DjangoModelFactory[Participant]):
     class Meta:
         model = Participant
 

@@ -13,7 +13,9 @@ class Trip(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True)
-    principal = models.ForeignKey("Person", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    principal = models.ForeignKey(
+        "Person", on_delete=models.SET_NULL, related_name="+", null=True, blank=True
+    )
     home_city = models.CharField(max_length=200)
     home_timezone = models.CharField(max_length=64, validators=[validate_timezone])
     created_at = models.DateTimeField(auto_now_add=True)

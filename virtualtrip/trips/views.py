@@ -60,6 +60,7 @@ def trip_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 {
                     "engagement": engagement,
                     "readings": readings(engagement, trip, picked),
+                    "day": engagement.starts_at.astimezone(get_zone(engagement.timezone)).date(),
                     "duration": duration_text(engagement),
                     "coverage": coverage_line(engagement.coverage),
                 }
