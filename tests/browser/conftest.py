@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -22,17 +21,6 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT: ViewportSize = {"width": 1100, "height": 1400}
 DEMO_SLUG = "mexico-canada-2021"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def static_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """An existing, empty STATIC_ROOT for the live server.
-
-    WhiteNoise warns "No directory at: STATIC_ROOT" when its middleware starts before `collectstatic`
-    has run, and the suite turns warnings into errors. The files themselves come from the finders.
-    """
-    with override_settings(STATIC_ROOT=str(tmp_path_factory.mktemp("static"))):
-        yield
 
 
 @pytest.fixture(scope="session")
