@@ -107,10 +107,14 @@ def _sync_engagements(
     destinations: list[Destination],
     people: dict[str, Person],
 ) -> None:
-    existing = {engagement.key: engagement for engagement in trip.engagements.all()}
+    stored = trip.engagements.select_related("destination").prefetch_related(
+        models.Prefetch("participants", queryset=Participant.objects.order_by("position"))
+    )
+    existing = {engagement.key: engagement for engagement in stored}
     for item in planned:
         spec = item.spec
         engagement = existing.get(spec.id) or Engagement(trip=trip, key=spec.id)
+        current = [(p.person_id, p.role) for p in engagement.participants.all()] if engagement.pk else []
         _save_if_changed(
             engagement,
             destination=destinations[item.destination_index],
@@ -124,16 +128,20 @@ def _sync_engagements(
             coverage=spec.coverage,
             public=spec.public,
         )
-        _sync_participants(engagement, [(people[p.person], str(p.role)) for p in spec.participants])
+        wanted = [(people[p.person], str(p.role)) for p in spec.participants]
+        _sync_participants(engagement, current, wanted)
     Engagement.objects.filter(trip=trip).exclude(key__in=[item.spec.id for item in planned]).delete()
     Destination.objects.filter(trip=trip, position__gte=len(destinations)).delete()
 
 
-def _sync_participants(engagement: Engagement, wanted: list[tuple[Person, str]]) -> None:
-    current = [(p.person_id, p.role) for p in engagement.participants.order_by("position")]
+def _sync_participants(
+    engagement: Engagement, current: list[tuple[int, str]], wanted: list[tuple[Person, str]]
+) -> None:
+    """Rewrite the engagement's participants when they differ from the file's, in its order."""
     if current == [(person.pk, role) for person, role in wanted]:
         return
-    engagement.participants.all().delete()
+    if current:
+        engagement.participants.all().delete()
     Participant.objects.bulk_create(
         Participant(engagement=engagement, person=person, role=role, position=position)
         for position, (person, role) in enumerate(wanted)
