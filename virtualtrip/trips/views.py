@@ -34,9 +34,10 @@ def _picked_zone(request: HttpRequest) -> tuple[ZoneInfo | None, str | None]:
     return get_zone(name), None
 
 
-def _zone_context(request: HttpRequest) -> dict[str, object]:
+def _zone_context(request: HttpRequest) -> tuple[ZoneInfo | None, dict[str, object]]:
+    """The viewer's zone, and what the zone picker needs to render."""
     picked, zone_error = _picked_zone(request)
-    return {
+    return picked, {
         "picked": picked,
         "zone_error": zone_error,
         "zone_query": request.GET.get("tz", ""),
@@ -50,8 +51,7 @@ def trip_index(request: HttpRequest) -> HttpResponse:
 
 def trip_detail(request: HttpRequest, slug: str) -> HttpResponse:
     trip = _trip_or_404(slug)
-    context = _zone_context(request)
-    picked = context["picked"] if isinstance(context["picked"], ZoneInfo) else None
+    picked, context = _zone_context(request)
     legs = [
         {
             "destination": leg.destination,
@@ -81,8 +81,7 @@ def trip_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def schedule_day(request: HttpRequest, slug: str, day: date) -> HttpResponse:
     trip = _trip_or_404(slug)
-    context = _zone_context(request)
-    picked = context["picked"] if isinstance(context["picked"], ZoneInfo) else None
+    picked, context = _zone_context(request)
     context |= {"trip": trip, "schedule": public_schedule(trip, day, picked)}
     status = 400 if context["zone_error"] else 200
     return render(request, "trips/schedule_day.html", context, status=status)
