@@ -5,6 +5,8 @@ from typing import Any
 import pytest
 import yaml
 
+pytest_plugins = ["tests.janus"]
+
 BASE_DOCUMENT: dict[str, Any] = {
     "format": "virtualtrip/1",
     "trip": {

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "virtualtrip.trips",
+    "virtualtrip.rooms",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +81,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "virtualtrip.urls"
 WSGI_APPLICATION = "virtualtrip.wsgi.application"
+ASGI_APPLICATION = "virtualtrip.asgi.application"
 
 TEMPLATES = [
     {
@@ -120,7 +122,15 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list[Path | tuple[str, Path]] = [BASE_DIR / "static"]
+# The room page's Janus client and WebRTC adapter come from Debian's libjs-janus-gateway and
+# libjs-webrtc-adapter packages, served as static files.
+for _prefix, _folder in [
+    ("janus-gateway", Path("/usr/share/javascript/janus-gateway")),
+    ("webrtc-adapter", Path("/usr/share/javascript/webrtc-adapter")),
+]:
+    if _folder.is_dir():
+        STATICFILES_DIRS.append((_prefix, _folder))
 # Production: set STATIC_ROOT and run `virtualtrip collectstatic`; WhiteNoise then serves it.
 STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
 STORAGES = {
@@ -136,3 +146,32 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Real time: an in-process channel layer on a laptop; Redis (REDIS_URL) with several web workers.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CHANNEL_LAYERS = {
+    "default": (
+        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        if REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
+
+# Live rooms. With no VIRTUALTRIP_JANUS_URLS the app runs its own Janus (`virtualtrip serve`), on
+# loopback ports away from the system service's 8188/7188, with secrets it generates itself.
+JANUS_URLS = env_list("VIRTUALTRIP_JANUS_URLS", [])
+JANUS_API_SECRET = os.environ.get("VIRTUALTRIP_JANUS_API_SECRET", "")
+JANUS_TOKEN_SECRET = os.environ.get("VIRTUALTRIP_JANUS_TOKEN_SECRET", "")
+JANUS_ROOM_ADMIN_KEY = os.environ.get("VIRTUALTRIP_JANUS_ROOM_ADMIN_KEY", "")
+if JANUS_URLS and not (JANUS_API_SECRET and JANUS_TOKEN_SECRET and JANUS_ROOM_ADMIN_KEY):
+    raise ImproperlyConfigured(
+        "VIRTUALTRIP_JANUS_URLS needs VIRTUALTRIP_JANUS_API_SECRET, VIRTUALTRIP_JANUS_TOKEN_SECRET and "
+        "VIRTUALTRIP_JANUS_ROOM_ADMIN_KEY, the secrets those servers were configured with"
+    )
+JANUS_RUNTIME_DIR = Path(os.environ.get("VIRTUALTRIP_JANUS_DIR", DATA_DIR / "janus"))
+JANUS_WS_PORT = int(os.environ.get("VIRTUALTRIP_JANUS_PORT", "8989"))
+JANUS_ADMIN_PORT = int(os.environ.get("VIRTUALTRIP_JANUS_ADMIN_PORT", "7989"))
+JANUS_RTP_PORTS = os.environ.get("VIRTUALTRIP_JANUS_RTP_PORTS", "20000-20999")
+ROOM_OPENS_BEFORE_MINUTES = int(os.environ.get("VIRTUALTRIP_ROOM_OPENS_BEFORE_MINUTES", "30"))
+JOIN_LINK_VALID_AFTER_END_HOURS = int(os.environ.get("VIRTUALTRIP_JOIN_LINK_VALID_AFTER_END_HOURS", "12"))
+SITE_URL = os.environ.get("VIRTUALTRIP_SITE_URL", "http://127.0.0.1:8000")

@@ -1,0 +1,78 @@
+"""The real Janus and the real ASGI server, for tests that need them (marker `janus`)."""
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from virtualtrip.rooms.janus.config import JanusPorts
+from virtualtrip.rooms.janus.supervisor import JanusSupervisor
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_janus(runtime_dir: Path) -> JanusSupervisor:
+    low = 30000 + (free_port() % 200) * 100
+    ports = JanusPorts(free_port(), free_port(), f"{low}-{low + 99}")
+    supervisor = JanusSupervisor(runtime_dir, ports)
+    supervisor.start()
+    return supervisor
+
+
+class AsgiServer:
+    """The app's ASGI application under uvicorn, in a thread of the test process (so it reads the
+    test database), WebSockets included."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        config = uvicorn.Config(
+            "virtualtrip.asgi:application",
+            host="127.0.0.1",
+            port=self.port,
+            ws="websockets-sansio",
+            log_level="warning",
+            lifespan="off",
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> "AsgiServer":
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def janus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JanusSupervisor]:
+    supervisor = start_janus(tmp_path_factory.mktemp("janus"))
+    yield supervisor
+    supervisor.stop()
+
+
+@pytest.fixture
+def own_janus(janus_server: JanusSupervisor, settings) -> JanusSupervisor:
+    """Point the app at the test run's Janus."""
+    settings.JANUS_URLS = []
+    settings.JANUS_RUNTIME_DIR = janus_server.runtime_dir
+    settings.JANUS_WS_PORT = janus_server.ports.websocket
+    return janus_server

@@ -1,0 +1,180 @@
+"""The only writers of rooms: join passes, admissions, a room's opening and end.
+
+Each `do_*` runs in one transaction and sends its events only after it commits.
+"""
+
+import secrets
+from datetime import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from virtualtrip.realtime import send_event_on_commit
+from virtualtrip.rooms import protocol
+from virtualtrip.rooms.enums import AdmissionState
+from virtualtrip.rooms.janus.servers import pick_server
+from virtualtrip.rooms.links import JoinLinkInvalid, make_join_token, read_join_token
+from virtualtrip.rooms.models import Admission, JoinPass, Room
+from virtualtrip.rooms.queries import RoomAccessDenied, waiting_list
+from virtualtrip.rooms.seats import Seat
+from virtualtrip.trips.models import Engagement, Participant
+
+
+class RoomActionRefused(Exception):
+    """The acting seat may not do this; the message says why."""
+
+
+def new_device_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+@transaction.atomic
+def do_issue_join_link(participant: Participant, *, acting_user: object, reissue: bool = False) -> str:
+    """The path of the participant's personal join link. With `reissue`, a new link replaces the old
+    one: the old one stops working, and so does any browser that opened it.
+
+    Side effects: creates or bumps the participant's JoinPass; tells a seated browser it lost its seat."""
+    join_pass, created = JoinPass.objects.select_for_update().get_or_create(participant=participant)
+    if reissue and not created:
+        join_pass.version += 1
+        join_pass.device = ""
+        join_pass.reissued_at = timezone.now()
+        join_pass.save(update_fields=["version", "device", "reissued_at"])
+        _revoke(participant.engagement_id, participant.person_id, "Your link was replaced by a new one.")
+    token = make_join_token(participant.engagement, participant.person_id, join_pass.version)
+    return reverse("rooms:join", args=[token])
+
+
+@transaction.atomic
+def do_claim_join_link(
+    token: str, device: str, now: datetime | None = None
+) -> tuple[Engagement, dict[str, int]]:
+    """Open a join link in the browser identified by `device`: the first browser to open a link
+    keeps it. Returns the engagement and the grant the session stores.
+
+    Raises JoinLinkInvalid with the reason (forged, expired, replaced, removed, in use elsewhere)."""
+    claim = read_join_token(token, now)
+    participant = (
+        Participant.objects.select_related("engagement")
+        .filter(engagement_id=claim.engagement_id, person_id=claim.person_id)
+        .first()
+    )
+    if participant is None:
+        raise JoinLinkInvalid("This link's holder is no longer on the list for this engagement.")
+    join_pass = JoinPass.objects.select_for_update().filter(participant=participant).first()
+    if join_pass is None or join_pass.version != claim.version:
+        raise JoinLinkInvalid("This link has been replaced by a newer one: use the latest link you received.")
+    if join_pass.device and join_pass.device != device:
+        raise JoinLinkInvalid(
+            "This link is already in use in another browser. A personal link works in one browser "
+            "only; ask the trip's planners to re-issue it if you need to change browsers."
+        )
+    if not join_pass.device:
+        join_pass.device = device
+        join_pass.save(update_fields=["device"])
+    grant = {"person": participant.person_id, "version": join_pass.version}
+    return participant.engagement, grant
+
+
+@transaction.atomic
+def do_travel(seat: Seat, engagement: Engagement, device: str) -> dict[str, int] | None:
+    """Seat a traveller in `engagement` (their next room) without a second link: the grant for it,
+    or None for staff accounts, who need none."""
+    if not seat.can.travels:
+        raise RoomActionRefused("Only the principal, the delegation and staff travel between rooms.")
+    if seat.person_id is None:
+        return None
+    participant = Participant.objects.filter(engagement=engagement, person_id=seat.person_id).first()
+    if participant is None:
+        raise RoomAccessDenied("You are not on the list for that engagement.")
+    join_pass, _ = JoinPass.objects.select_for_update().get_or_create(participant=participant)
+    if join_pass.device and join_pass.device != device:
+        raise RoomAccessDenied("Your link to that engagement is in use in another browser.")
+    if not join_pass.device:
+        join_pass.device = device
+        join_pass.save(update_fields=["device"])
+    return {"person": participant.person_id, "version": join_pass.version}
+
+
+@transaction.atomic
+def do_open_room(engagement: Engagement) -> Room:
+    """The engagement's room, created on first use with its own Janus id, secret and pin."""
+    room, created = Room.objects.select_for_update().get_or_create(engagement=engagement)
+    if created or not room.server:
+        room.server = pick_server(engagement.pk).url
+    if room.opened_at is None:
+        room.opened_at = timezone.now()
+    room.save()
+    return room
+
+
+@transaction.atomic
+def do_knock(seat: Seat) -> AdmissionState:
+    """A lobby seat asks to come in. Side effects: an Admission row; keepers see the new list."""
+    if not seat.in_lobby or seat.person_id is None:
+        return AdmissionState.ADMITTED
+    admission, created = Admission.objects.get_or_create(
+        engagement_id=seat.engagement_id, person_id=seat.person_id
+    )
+    if created:
+        _lobby_changed(seat.engagement_id)
+    return AdmissionState(admission.state)
+
+
+def check_decide_admission(seat: Seat, person_id: int, admit: bool) -> Admission:
+    if not seat.can.keeps_lobby:
+        raise RoomActionRefused("Only a host, a moderator or the principal's staff admit people.")
+    admission = Admission.objects.filter(engagement_id=seat.engagement_id, person_id=person_id).first()
+    if admission is None:
+        raise RoomActionRefused(f"Nobody with id {person_id} is waiting in this room's lobby.")
+    return do_decide_admission(admission, admit, acting=seat.display)
+
+
+@transaction.atomic
+def do_decide_admission(admission: Admission, admit: bool, *, acting: str) -> Admission:
+    """Admit or refuse one waiting person. Side effects: tells that person, and updates keepers' lists."""
+    admission.state = AdmissionState.ADMITTED if admit else AdmissionState.REFUSED
+    admission.decided_at = timezone.now()
+    admission.decided_by = acting
+    admission.save(update_fields=["state", "decided_at", "decided_by"])
+    event = protocol.AdmissionDecided(person=admission.person_id, state=admission.state)
+    send_event_on_commit(protocol.seat_group(admission.engagement_id, f"p{admission.person_id}"), event)
+    _lobby_changed(admission.engagement_id)
+    return admission
+
+
+def check_end_room(seat: Seat) -> Room:
+    if not seat.can.keeps_lobby:
+        raise RoomActionRefused("Only a host, a moderator or the principal's staff end the meeting.")
+    room = Room.objects.get(engagement_id=seat.engagement_id)
+    return do_end_room(room, acting=seat.display)
+
+
+@transaction.atomic
+def do_end_room(room: Room, *, acting: str) -> Room:
+    """End the meeting for everyone. Side effects: every browser in it is told and disconnected;
+    the Janus room is destroyed by the connection that carries the command (see consumers)."""
+    if room.ended_at is None:
+        room.ended_at = timezone.now()
+        room.ended_by = acting
+        room.save(update_fields=["ended_at", "ended_by"])
+    send_event_on_commit(protocol.room_group(room.engagement_id), protocol.RoomEnded(by=acting))
+    return room
+
+
+def do_revoke_participant(engagement_id: int, person_id: int) -> None:
+    """A person was taken off an engagement: their browser leaves the room at once."""
+    _revoke(engagement_id, person_id, "You are no longer on the list for this engagement.")
+
+
+def _revoke(engagement_id: int, person_id: int, reason: str) -> None:
+    event = protocol.SeatRevoked(person=person_id, reason=reason)
+    send_event_on_commit(protocol.seat_group(engagement_id, f"p{person_id}"), event)
+
+
+def _lobby_changed(engagement_id: int) -> None:
+    waiting = [
+        protocol.WaitingBody(person=w.person_id, display=w.display) for w in waiting_list(engagement_id)
+    ]
+    send_event_on_commit(protocol.keepers_group(engagement_id), protocol.LobbyChanged(waiting=waiting))

@@ -1,0 +1,276 @@
+"""The two sockets of a room page: the Janus signaling proxy and the room's control channel.
+
+Both authenticate on connect from the session (join link grant or staff login) and re-check the seat
+each time, so a removed person or a replaced link is refused on the next connection and thrown out of
+the current one by a `seat.revoked` event.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
+from pydantic import ValidationError
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import WebSocketException
+
+from virtualtrip.rooms import actions, live, protocol, queries
+from virtualtrip.rooms.access import Arrival, arrive
+from virtualtrip.rooms.enums import AdmissionState, RoomStatus
+from virtualtrip.rooms.janus.client import JanusError
+from virtualtrip.rooms.janus.servers import server_at
+from virtualtrip.rooms.janus.tokens import sign_token
+from virtualtrip.rooms.models import Room
+from virtualtrip.rooms.signaling import Refusal, SignalingPolicy
+from virtualtrip.trips.models import Engagement
+
+logger = logging.getLogger(__name__)
+
+CLOSE_DENIED = 4403
+CLOSE_CLOSED = 4409
+CLOSE_MEDIA_GONE = 4502
+MEDIA_UNAVAILABLE = "media server unavailable"
+
+
+async def _arrive(scope: dict[str, Any]) -> Arrival | None:
+    try:
+        arrival: Arrival = await database_sync_to_async(arrive)(
+            scope, int(scope["url_route"]["kwargs"]["engagement_id"])
+        )
+    except (queries.RoomAccessDenied, Engagement.DoesNotExist):
+        return None
+    return arrival
+
+
+async def _may_enter(arrival: Arrival) -> bool:
+    """Open by the clock, or past its end with people still in it (a meeting that runs over)."""
+    if arrival.status == RoomStatus.OPEN:
+        return True
+    if arrival.status == RoomStatus.OVER and arrival.room is not None:
+        with contextlib.suppress(JanusError):
+            return await live.room_is_occupied(arrival.room)
+    return False
+
+
+class JanusProxyConsumer(AsyncWebsocketConsumer):
+    """Speaks the Janus WebSocket protocol to janus.js and forwards what the seat's role allows."""
+
+    backend: ClientConnection | None = None
+    reader: asyncio.Task[None] | None = None
+    policy: SignalingPolicy
+    room: Room
+    my_janus_id: int | None = None
+
+    async def connect(self) -> None:
+        arrival = await _arrive(self.scope)
+        if arrival is None:
+            await self.close(CLOSE_DENIED)
+            return
+        if not await _may_enter(arrival):
+            await self.close(CLOSE_CLOSED)
+            return
+        self.room = await database_sync_to_async(actions.do_open_room)(arrival.engagement)
+        server = server_at(self.room.server)
+        self.policy = SignalingPolicy(
+            seat=arrival.seat,
+            janus_room=self.room.janus_room,
+            pin=self.room.pin,
+            token=sign_token(server.token_secret),
+            admitted=arrival.admission == AdmissionState.ADMITTED,
+        )
+        self.description = arrival.engagement.title
+        for group in self._groups():
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept(subprotocol="janus-protocol")
+
+    def _groups(self) -> list[str]:
+        seat = self.policy.seat
+        return [protocol.room_group(seat.engagement_id), protocol.seat_group(seat.engagement_id, seat.key)]
+
+    async def _ensure_backend(self) -> bool:
+        if self.backend is not None:
+            return True
+        server = server_at(self.room.server)
+        try:
+            await live.ensure_janus_room(self.room, self.description)
+            self.backend = await connect(server.url, subprotocols=["janus-protocol"])  # type: ignore[list-item]
+        except (OSError, WebSocketException, JanusError) as error:
+            logger.warning("media server %s unavailable: %s", server.url, error)
+            return False
+        self.reader = asyncio.create_task(self._relay_from_janus(self.backend))
+        return True
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            message = json.loads(text_data or "")
+        except json.JSONDecodeError:
+            await self._refuse({}, Refusal(400, "not JSON"))
+            return
+        if not isinstance(message, dict):
+            await self._refuse({}, Refusal(400, "not a Janus message"))
+            return
+        if message.get("janus") == "create" and not await self._ensure_backend():
+            await self._refuse(message, Refusal(503, MEDIA_UNAVAILABLE))
+            return
+        if message.get("janus") == "message" and message.get("body", {}).get("request") == "join":
+            self.policy.admitted = await self._admitted()
+        verdict = self.policy.inbound(message)
+        if isinstance(verdict, Refusal):
+            logger.info(
+                "refused %s from %s: %s", message.get("janus"), self.policy.seat.display, verdict.reason
+            )
+            await self._refuse(message, verdict)
+            return
+        if self.backend is None:
+            await self._refuse(message, Refusal(503, MEDIA_UNAVAILABLE))
+            return
+        await self.backend.send(json.dumps(verdict))
+
+    async def _admitted(self) -> bool:
+        seat = self.policy.seat
+        if not seat.in_lobby:
+            return True
+        state: AdmissionState | None = await database_sync_to_async(queries.admission_state)(seat)
+        return state == AdmissionState.ADMITTED
+
+    async def _refuse(self, message: dict[str, Any], refusal: Refusal) -> None:
+        answer: dict[str, Any] = {
+            "janus": "error",
+            "transaction": message.get("transaction"),
+            "error": {"code": refusal.code, "reason": refusal.reason},
+        }
+        if "session_id" in message:
+            answer["session_id"] = message["session_id"]
+        await self.send(json.dumps(answer))
+
+    async def _relay_from_janus(self, backend: ClientConnection) -> None:
+        try:
+            async for raw in backend:
+                message = self.policy.outbound(json.loads(raw))
+                self._note_own_id(message)
+                await self.send(self.policy.scrub(json.dumps(message)))
+        except WebSocketException:
+            pass
+        # Janus went away (crash or restart): the page reconnects and rejoins by itself.
+        self.backend = None
+        with contextlib.suppress(Exception):
+            await self.close(CLOSE_MEDIA_GONE)
+
+    def _note_own_id(self, message: dict[str, Any]) -> None:
+        data = message.get("plugindata", {}).get("data", {})
+        if isinstance(data, dict) and data.get("videoroom") == "joined":
+            self.my_janus_id = data.get("id")
+
+    async def room_event(self, payload: dict[str, Any]) -> None:
+        event = payload["event"]
+        if event["type"] == "seat.revoked" or event["type"] == "room.ended":
+            if event["type"] == "seat.revoked" and self.my_janus_id is not None:
+                with contextlib.suppress(JanusError):
+                    await live.kick(self.room, self.my_janus_id)
+            await self.close(CLOSE_DENIED if event["type"] == "seat.revoked" else CLOSE_CLOSED)
+
+    async def disconnect(self, code: int) -> None:
+        # Closing our socket to Janus ends the Janus session: the participant leaves the room.
+        if self.backend is not None:
+            await self.backend.close()
+        if self.reader is not None:
+            self.reader.cancel()
+        if hasattr(self, "policy"):
+            for group in self._groups():
+                await self.channel_layer.group_discard(group, self.channel_name)
+
+
+class RoomControlConsumer(AsyncJsonWebsocketConsumer):
+    """The room's control channel: its state, the lobby, and ending the meeting."""
+
+    arrival: Arrival
+    seq = 0
+
+    async def connect(self) -> None:
+        arrival = await _arrive(self.scope)
+        if arrival is None:
+            await self.close(CLOSE_DENIED)
+            return
+        self.arrival = arrival
+        for group in self._groups():
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        await self._send("room.state", await database_sync_to_async(self._snapshot)())
+
+    def _groups(self) -> list[str]:
+        seat = self.arrival.seat
+        groups = [protocol.room_group(seat.engagement_id), protocol.seat_group(seat.engagement_id, seat.key)]
+        if seat.can.keeps_lobby:
+            groups.append(protocol.keepers_group(seat.engagement_id))
+        return groups
+
+    def _snapshot(self) -> dict[str, Any]:
+        seat = self.arrival.seat
+        waiting = queries.waiting_list(seat.engagement_id) if seat.can.keeps_lobby else []
+        return {
+            "status": self.arrival.status,
+            "admission": queries.admission_state(seat),
+            "waiting": [{"person": w.person_id, "display": w.display} for w in waiting],
+        }
+
+    async def _send(self, type_: str, body: dict[str, Any], in_response: str | None = None) -> None:
+        self.seq += 1
+        envelope: dict[str, Any] = {"type": type_, "id": f"s{self.seq}", "seq": self.seq, "body": body}
+        if in_response is not None:
+            envelope["in_response"] = in_response
+        await self.send_json(envelope)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        try:
+            command = protocol.Command.model_validate(content)
+        except ValidationError as error:
+            await self._send("error", {"reason": f"not a command: {error.errors()[0]['msg']}"})
+            return
+        handler = COMMANDS.get(command.type)
+        if handler is None:
+            await self._send("error", {"reason": f"unknown command '{command.type}'"}, command.id)
+            return
+        try:
+            body = await handler(self, command)
+        except (actions.RoomActionRefused, ValidationError) as error:
+            await self._send("error", {"reason": str(error)}, command.id)
+            return
+        await self._send("ok", body, command.id)
+
+    async def knock(self, command: protocol.Command) -> dict[str, Any]:
+        state = await database_sync_to_async(actions.do_knock)(self.arrival.seat)
+        return {"admission": state}
+
+    async def decide(self, command: protocol.Command) -> dict[str, Any]:
+        person = protocol.PersonBody.model_validate(command.body).person
+        admit = command.type == "lobby.admit"
+        await database_sync_to_async(actions.check_decide_admission)(self.arrival.seat, person, admit)
+        return {}
+
+    async def end(self, command: protocol.Command) -> dict[str, Any]:
+        room = await database_sync_to_async(actions.check_end_room)(self.arrival.seat)
+        with contextlib.suppress(JanusError):
+            await live.destroy_janus_room(room)
+        return {}
+
+    async def room_event(self, payload: dict[str, Any]) -> None:
+        event = dict(payload["event"])
+        await self._send(event.pop("type"), event)
+        if payload["event"]["type"] == "seat.revoked":
+            await self.close(CLOSE_DENIED)
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "arrival"):
+            for group in self._groups():
+                await self.channel_layer.group_discard(group, self.channel_name)
+
+
+COMMANDS = {
+    "lobby.knock": RoomControlConsumer.knock,
+    "lobby.admit": RoomControlConsumer.decide,
+    "lobby.refuse": RoomControlConsumer.decide,
+    "room.end": RoomControlConsumer.end,
+}

@@ -1,0 +1,1 @@
+"""The app's side of the Janus media server: configuration, the supervised child process, the client."""

@@ -1,0 +1,57 @@
+"""Personal join links: signed, expiring, bound to one person and one engagement.
+
+The token carries the ids and the link's version; the signature (Django's signing, keyed by
+SECRET_KEY) makes it unforgeable, the version lets a planner re-issue a link so the old one stops
+working, and the expiry follows the engagement's end.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone
+
+from virtualtrip.trips.models import Engagement
+
+SALT = "virtualtrip.rooms.join"
+
+
+@dataclass(frozen=True)
+class JoinClaim:
+    engagement_id: int
+    person_id: int
+    version: int
+    expires_at: datetime
+
+
+class JoinLinkInvalid(Exception):
+    """The link cannot open a room; the message says why, in words for the person holding it."""
+
+
+def link_expiry(engagement: Engagement) -> datetime:
+    return engagement.ends_at + timedelta(hours=settings.JOIN_LINK_VALID_AFTER_END_HOURS)
+
+
+def make_join_token(engagement: Engagement, person_id: int, version: int) -> str:
+    expires = int(link_expiry(engagement).timestamp())
+    return signing.dumps({"e": engagement.pk, "u": person_id, "v": version, "x": expires}, salt=SALT)
+
+
+def read_join_token(token: str, now: datetime | None = None) -> JoinClaim:
+    try:
+        data = signing.loads(token, salt=SALT)
+        claim = JoinClaim(
+            int(data["e"]), int(data["u"]), int(data["v"]), datetime.fromtimestamp(int(data["x"]), tz=UTC)
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise JoinLinkInvalid(
+            "This link is not one of ours: it may be incomplete or altered. "
+            "Open the link exactly as you received it."
+        ) from None
+    if (now or timezone.now()) > claim.expires_at:
+        raise JoinLinkInvalid(
+            f"This link expired on {claim.expires_at:%d %B %Y at %H:%M} UTC. "
+            "Ask the trip's planners for a new one."
+        )
+    return claim

@@ -1,0 +1,76 @@
+"""The engagement rooms on Janus: create on demand, inspect, kick, destroy. Server side only: these
+requests carry the room secret and the VideoRoom admin key."""
+
+from typing import Any
+
+from virtualtrip.rooms.janus.client import JanusError, janus_client
+from virtualtrip.rooms.janus.servers import server_at
+from virtualtrip.rooms.models import Room
+
+NO_SUCH_ROOM = 426
+MAX_PUBLISHERS = 24
+
+
+async def ensure_janus_room(room: Room, description: str) -> bool:
+    """Create the room on its Janus unless it is there already (after a Janus restart it is not);
+    True when it had to be created."""
+    server = server_at(room.server)
+    async with janus_client(server.url, server.api_secret) as janus:
+        if (await janus.videoroom({"request": "exists", "room": room.janus_room})).get("exists"):
+            return False
+        await janus.videoroom(
+            {
+                "request": "create",
+                "room": room.janus_room,
+                "admin_key": server.room_admin_key,
+                "secret": room.secret,
+                "pin": room.pin,
+                "description": description[:100],
+                "is_private": True,
+                "publishers": MAX_PUBLISHERS,
+                "audiocodec": "opus",
+                "videocodec": "vp8",
+                "notify_joining": True,
+                "permanent": False,
+            }
+        )
+        return True
+
+
+async def list_participants(room: Room) -> list[dict[str, Any]]:
+    server = server_at(room.server)
+    async with janus_client(server.url, server.api_secret) as janus:
+        try:
+            answer = await janus.videoroom({"request": "listparticipants", "room": room.janus_room})
+        except JanusError as error:
+            if error.code == NO_SUCH_ROOM:
+                return []
+            raise
+    participants: list[dict[str, Any]] = answer.get("participants", [])
+    return participants
+
+
+async def room_is_occupied(room: Room) -> bool:
+    return bool(await list_participants(room))
+
+
+async def kick(room: Room, janus_participant: int) -> None:
+    server = server_at(room.server)
+    async with janus_client(server.url, server.api_secret) as janus:
+        try:
+            await janus.videoroom(
+                {"request": "kick", "room": room.janus_room, "secret": room.secret, "id": janus_participant}
+            )
+        except JanusError as error:
+            if error.code not in {NO_SUCH_ROOM, 428}:  # 428: no such participant (already gone)
+                raise
+
+
+async def destroy_janus_room(room: Room) -> None:
+    server = server_at(room.server)
+    async with janus_client(server.url, server.api_secret) as janus:
+        try:
+            await janus.videoroom({"request": "destroy", "room": room.janus_room, "secret": room.secret})
+        except JanusError as error:
+            if error.code != NO_SUCH_ROOM:
+                raise

@@ -1,0 +1,39 @@
+from typing import Any
+
+import uvicorn
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from virtualtrip.rooms.janus.servers import own_ports, owns_janus
+from virtualtrip.rooms.janus.supervisor import JanusSupervisor
+
+
+class Command(BaseCommand):
+    help = "Serve the app (pages and room sockets) and, unless Janus servers are configured, its own Janus."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=1)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        supervisor = None
+        if owns_janus():
+            supervisor = JanusSupervisor(settings.JANUS_RUNTIME_DIR, own_ports())
+            supervisor.start()
+            self.stdout.write(
+                f"Janus running on ws://127.0.0.1:{own_ports().websocket} (log: {supervisor.log_path})"
+            )
+        try:
+            uvicorn.run(
+                "virtualtrip.asgi:application",
+                host=options["host"],
+                port=options["port"],
+                workers=options["workers"],
+                ws="websockets-sansio",
+                log_level="warning",
+                lifespan="off",
+            )
+        finally:
+            if supervisor is not None:
+                supervisor.stop()

@@ -1,0 +1,75 @@
+"""Live rooms: the Janus room behind each engagement, personal join links, the lobby.
+
+Room ids, secrets and pins live here and in Janus only; no page or socket sends them to a browser.
+"""
+
+import secrets
+
+from django.db import models
+
+from virtualtrip.rooms.capabilities import DEFAULT_LOBBY_ROLES
+from virtualtrip.rooms.enums import AdmissionState
+from virtualtrip.trips.models import Engagement, Participant, Person
+
+
+def new_janus_room_id() -> int:
+    # JavaScript numbers are exact up to 2**53; Janus ids stay below that.
+    return secrets.randbelow(2**52) + 1
+
+
+def new_room_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def default_lobby_roles() -> list[str]:
+    return list(DEFAULT_LOBBY_ROLES)
+
+
+class Room(models.Model):
+    engagement = models.OneToOneField(Engagement, on_delete=models.CASCADE, related_name="room")
+    janus_room = models.BigIntegerField(unique=True, default=new_janus_room_id)
+    secret = models.CharField(max_length=64, default=new_room_secret)
+    pin = models.CharField(max_length=64, default=new_room_secret)
+    server = models.CharField(max_length=300, blank=True, help_text="The Janus that holds the room.")
+    lobby_roles = models.JSONField(
+        default=default_lobby_roles, blank=True, help_text="Roles that wait in the lobby until admitted."
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"Room of {self.engagement}"
+
+
+class JoinPass(models.Model):
+    """The current personal join link of one participant: older versions no longer open the room."""
+
+    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="join_pass")
+    version = models.PositiveIntegerField(default=1)
+    device = models.CharField(
+        max_length=64, blank=True, help_text="The browser that opened this link first; only it may use it."
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+    reissued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Join link v{self.version} for {self.participant}"
+
+
+class Admission(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="admissions")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="admissions")
+    state = models.CharField(max_length=16, choices=AdmissionState.choices, default=AdmissionState.WAITING)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "person"], name="admission_once_per_engagement")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.state}"

@@ -1,0 +1,117 @@
+"""Reads about rooms: who may sit where, whether a room is open, who waits in the lobby."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from virtualtrip.rooms.enums import AdmissionState, RoomStatus
+from virtualtrip.rooms.models import Admission, JoinPass, Room
+from virtualtrip.rooms.seats import Seat, display_name, participant_seat, staff_seat
+from virtualtrip.trips.models import Engagement, Participant
+
+Grants = dict[str, Any]
+"""What the session holds after a join link was opened: engagement id → {person, version, device}."""
+
+
+class RoomAccessDenied(Exception):
+    """This browser may not sit in this room; the message says why, for the person at the screen."""
+
+
+@dataclass(frozen=True)
+class WaitingPerson:
+    person_id: int
+    display: str
+
+
+def opens_at(engagement: Engagement) -> datetime:
+    return engagement.starts_at - timedelta(minutes=settings.ROOM_OPENS_BEFORE_MINUTES)
+
+
+def room_status(engagement: Engagement, room: Room | None, now: datetime) -> RoomStatus:
+    """The room's state by the clock alone; past its end a room stays open while anyone is in it,
+    which only the media server knows (see `live.room_is_occupied`)."""
+    if room is not None and room.ended_at is not None:
+        return RoomStatus.ENDED
+    if now < opens_at(engagement):
+        return RoomStatus.NOT_YET
+    if now > engagement.ends_at:
+        return RoomStatus.OVER
+    return RoomStatus.OPEN
+
+
+def lobby_roles(engagement: Engagement) -> list[str]:
+    room = Room.objects.filter(engagement=engagement).first()
+    if room is None:
+        from virtualtrip.rooms.capabilities import DEFAULT_LOBBY_ROLES
+
+        return list(DEFAULT_LOBBY_ROLES)
+    return list(room.lobby_roles)
+
+
+def access_seat(
+    engagement: Engagement, grants: Grants, user: AbstractBaseUser | AnonymousUser | None, device: str
+) -> Seat:
+    """The seat this browser holds in the engagement's room; RoomAccessDenied when it holds none.
+
+    Checked again on every connection, so a person removed from the engagement or a link re-issued
+    by a planner stops working at once."""
+    grant = grants.get(str(engagement.pk))
+    if grant is not None:
+        participant = (
+            Participant.objects.select_related("person")
+            .filter(engagement=engagement, person_id=grant["person"])
+            .first()
+        )
+        if participant is None:
+            raise RoomAccessDenied("You are no longer on the list for this engagement.")
+        join_pass = JoinPass.objects.filter(participant=participant).first()
+        if join_pass is None or join_pass.version != grant["version"]:
+            raise RoomAccessDenied(
+                "Your link has been replaced by a newer one: use the latest link you received."
+            )
+        if join_pass.device != device:
+            raise RoomAccessDenied("Your link is in use in another browser.")
+        return participant_seat(participant, lobby_roles(engagement))
+    if user is not None and user.is_authenticated and getattr(user, "is_staff", False):
+        name = getattr(user, "get_full_name", lambda: "")() or user.get_username()
+        return staff_seat(engagement.pk, int(user.pk), name)
+    raise RoomAccessDenied("Open your personal join link to enter this room, or log in as staff.")
+
+
+def admission_state(seat: Seat) -> AdmissionState | None:
+    """None for seats that never wait."""
+    if not seat.in_lobby or seat.person_id is None:
+        return None
+    admission = Admission.objects.filter(engagement_id=seat.engagement_id, person_id=seat.person_id).first()
+    return AdmissionState(admission.state) if admission else None
+
+
+def waiting_list(engagement_id: int) -> list[WaitingPerson]:
+    waiting = Admission.objects.filter(engagement_id=engagement_id, state=AdmissionState.WAITING)
+    participants = {
+        p.person_id: p
+        for p in Participant.objects.select_related("person").filter(
+            engagement_id=engagement_id, person_id__in=waiting.values("person_id")
+        )
+    }
+    return [
+        WaitingPerson(a.person_id, display_name(participants[a.person_id]))
+        for a in waiting
+        if a.person_id in participants
+    ]
+
+
+def next_engagement(engagement: Engagement, seat: Seat) -> Engagement | None:
+    """Where a traveller goes after this room: their next engagement of the itinerary."""
+    if not seat.can.travels:
+        return None
+    later = Engagement.objects.filter(
+        trip_id=engagement.trip_id, starts_at__gte=engagement.starts_at
+    ).exclude(pk=engagement.pk)
+    person_id = seat.person_id if seat.person_id is not None else engagement.trip.principal_id
+    if person_id is None:
+        return None
+    return later.filter(participants__person_id=person_id).order_by("starts_at", "position").first()

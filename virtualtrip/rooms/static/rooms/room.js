@@ -1,0 +1,344 @@
+// The room page: joins the engagement's video room through the app's signaling proxy.
+// The server decides what this seat may do; this script only reflects it.
+/* global Janus */
+"use strict";
+
+(function () {
+  const config = JSON.parse(document.getElementById("room-config").textContent);
+  const $ = (id) => document.getElementById(id);
+  const wsBase = (location.protocol === "https:" ? "wss://" : "ws://") + location.host;
+  const STATES = {
+    ready: "Not connected",
+    claiming: "Checking your link…",
+    lobby: "Waiting in the lobby",
+    connecting: "Connecting…",
+    live: "Live",
+    reconnecting: "Reconnecting…",
+    unavailable: "Media server unavailable — retrying",
+    refused: "Not admitted",
+    ended: "The meeting has ended",
+    left: "You left the meeting",
+    denied: "Access withdrawn",
+  };
+  const room = {
+    state: "ready", janus: null, publisher: null, feeds: new Map(), myId: null,
+    control: null, wanted: false, retry: 0, published: false, refusals: [],
+  };
+  window.vtRoom = room;
+
+  function setState(state, detail) {
+    room.state = state;
+    $("room").dataset.state = state;
+    $("connection").textContent = STATES[state] + (detail ? " — " + detail : "");
+    $("connection").dataset.state = state;
+  }
+
+  function notice(text) {
+    $("notice").textContent = text;
+    $("notice").hidden = !text;
+  }
+
+  function csrf() {
+    const match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  // ---- tiles -------------------------------------------------------------------------------
+  function tile(key, label, mine) {
+    let figure = document.querySelector(`[data-feed="${key}"]`);
+    if (!figure) {
+      figure = document.createElement("figure");
+      figure.className = "tile" + (mine ? " mine" : "");
+      figure.dataset.feed = key;
+      const video = document.createElement("video");
+      video.autoplay = true;
+      video.playsInline = true;
+      video.muted = mine;
+      const caption = document.createElement("figcaption");
+      figure.append(video, caption);
+      $("grid").append(figure);
+    }
+    figure.querySelector("figcaption").textContent = label;
+    return figure;
+  }
+
+  function dropTile(key) {
+    const figure = document.querySelector(`[data-feed="${key}"]`);
+    if (figure) figure.remove();
+  }
+
+  function attachTrack(key, label, track, mine) {
+    const video = tile(key, label, mine).querySelector("video");
+    const stream = video.srcObject || new MediaStream();
+    if (!stream.getTracks().some((t) => t.id === track.id)) stream.addTrack(track);
+    video.srcObject = stream;
+    video.play().catch(() => notice("Click anywhere on the page to hear the meeting."));
+  }
+
+  // ---- control channel ---------------------------------------------------------------------
+  function openControl() {
+    const socket = new WebSocket(wsBase + config.control);
+    room.control = socket;
+    socket.onmessage = (message) => onControl(JSON.parse(message.data));
+    socket.onclose = (event) => {
+      room.control = null;
+      if (event.code === 4403) return stop("denied", "your seat in this room was withdrawn");
+      if (room.wanted) setTimeout(openControl, 1500);
+    };
+  }
+
+  function command(type, body) {
+    if (room.control && room.control.readyState === WebSocket.OPEN) {
+      room.control.send(JSON.stringify({ type, id: String(Date.now()), body: body || {} }));
+    }
+  }
+
+  function onControl(event) {
+    const body = event.body || {};
+    if (event.type === "room.state") {
+      renderWaiting(body.waiting || []);
+      if (body.status === "ended") return stop("ended");
+      if (config.inLobby && body.admission !== "admitted") {
+        if (body.admission === "refused") return stop("refused", "a host declined your request");
+        setState("lobby");
+        $("lobby-wait").hidden = false;
+        command("lobby.knock");
+      } else if (!room.janus) {
+        startMedia();
+      }
+    } else if (event.type === "lobby.changed") {
+      renderWaiting(body.waiting);
+    } else if (event.type === "admission.decided") {
+      $("lobby-wait").hidden = true;
+      if (body.state === "admitted") startMedia();
+      else stop("refused", "a host declined your request");
+    } else if (event.type === "room.ended") {
+      stop("ended", "ended by " + body.by);
+    } else if (event.type === "seat.revoked") {
+      stop("denied", body.reason);
+    } else if (event.type === "error") {
+      notice(body.reason);
+    }
+  }
+
+  function renderWaiting(waiting) {
+    const list = $("waiting");
+    if (!list) return;
+    list.replaceChildren();
+    if (!waiting.length) {
+      list.innerHTML = '<li class="muted">Nobody is waiting.</li>';
+      return;
+    }
+    for (const person of waiting) {
+      const item = document.createElement("li");
+      item.dataset.person = person.person;
+      const name = document.createElement("span");
+      name.textContent = person.display;
+      const admit = document.createElement("button");
+      admit.textContent = "Admit";
+      admit.className = "admit";
+      admit.onclick = () => command("lobby.admit", { person: person.person });
+      const refuse = document.createElement("button");
+      refuse.textContent = "Refuse";
+      refuse.onclick = () => command("lobby.refuse", { person: person.person });
+      item.append(name, admit, refuse);
+      list.append(item);
+    }
+  }
+
+  // ---- media through Janus ------------------------------------------------------------------
+  function startMedia() {
+    room.wanted = true;
+    $("prejoin").hidden = true;
+    $("controls").hidden = false;
+    setState(room.retry ? "reconnecting" : "connecting");
+    Janus.init({
+      debug: false,
+      callback: () => {
+        room.janus = new Janus({
+          server: wsBase + config.janus,
+          iceServers: [],
+          success: attachPublisher,
+          error: onJanusError,
+        });
+      },
+    });
+  }
+
+  function onJanusError(reason) {
+    const text = String(reason);
+    teardown();
+    if (!room.wanted) return;
+    setState(text.includes("media server unavailable") ? "unavailable" : "reconnecting");
+    room.retry += 1;
+    setTimeout(() => room.wanted && !room.janus && startMedia(), Math.min(500 * room.retry, 2500));
+  }
+
+  function teardown() {
+    const janus = room.janus;
+    room.janus = null;
+    room.publisher = null;
+    room.published = false;
+    for (const key of room.feeds.keys()) dropTile(key);
+    room.feeds.clear();
+    if (janus) {
+      try { janus.destroy({ cleanupHandles: true, notifyDestroyed: false }); } catch (e) { /* already gone */ }
+    }
+  }
+
+  function attachPublisher() {
+    const janus = room.janus;
+    janus.attach({
+      plugin: "janus.plugin.videoroom",
+      success: (handle) => {
+        room.publisher = handle;
+        handle.send({ message: { request: "join", ptype: "publisher" } });
+      },
+      error: onJanusError,
+      onmessage: (message, jsep) => {
+        const event = message.videoroom;
+        if (event === "joined") {
+          room.myId = message.id;
+          room.retry = 0;
+          if (config.publishAudio || config.publishVideo) publishOwn(room.publisher);
+          else setState("live");
+          (message.publishers || []).forEach(subscribe);
+        } else if (event === "event") {
+          (message.publishers || []).forEach(subscribe);
+          const gone = message.leaving || message.unpublished;
+          if (gone && gone !== "ok") unsubscribe(gone);
+          if (message.error) notice(message.error);
+        }
+        if (message.error_code || message.error) room.refusals.push(message.error);
+        if (jsep) room.publisher.handleRemoteJsep({ jsep });
+      },
+      onlocaltrack: (track, on) => {
+        if (on && track.kind === "video") attachTrack("me", "You — " + config.display, track, true);
+        if (!on && track.kind === "video") dropTile("me");
+      },
+      webrtcState: (on) => {
+        if (on) { room.published = true; setState("live"); }
+      },
+    });
+  }
+
+  function publishOwn(handle) {
+    const tracks = [{ type: "audio", capture: true, recv: false }];
+    if (config.publishVideo) tracks.push({ type: "video", capture: true, recv: false });
+    handle.createOffer({
+      tracks,
+      success: (jsep) => handle.send({
+        message: { request: "configure", audio: true, video: config.publishVideo }, jsep,
+      }),
+      error: (error) => {
+        notice("Your camera or microphone could not start: " + String(error));
+        setState("live");
+      },
+    });
+  }
+
+  function subscribe(publisher) {
+    if (room.feeds.has(publisher.id) || publisher.id === room.myId) return;
+    const feed = { handle: null, display: publisher.display };
+    room.feeds.set(publisher.id, feed);
+    tile(publisher.id, publisher.display, false);
+    room.janus.attach({
+      plugin: "janus.plugin.videoroom",
+      success: (handle) => {
+        feed.handle = handle;
+        handle.send({ message: { request: "join", ptype: "subscriber", feed: publisher.id } });
+      },
+      error: onJanusError,
+      onmessage: (message, jsep) => {
+        if (!jsep) return;
+        feed.handle.createAnswer({
+          jsep,
+          tracks: [{ type: "data" }],
+          success: (answer) => feed.handle.send({ message: { request: "start" }, jsep: answer }),
+          error: (error) => notice("Could not receive " + feed.display + ": " + String(error)),
+        });
+      },
+      onremotetrack: (track, mid, on) => {
+        if (on) attachTrack(publisher.id, feed.display, track, false);
+      },
+    });
+  }
+
+  function unsubscribe(id) {
+    const feed = room.feeds.get(id);
+    room.feeds.delete(id);
+    dropTile(id);
+    if (feed && feed.handle) feed.handle.detach();
+  }
+
+  function stop(state, detail) {
+    room.wanted = false;
+    teardown();
+    dropTile("me");
+    $("controls").hidden = true;
+    $("lobby-wait").hidden = true;
+    setState(state, detail);
+    if (room.control && state !== "left") room.control.close();
+  }
+
+  // Aggregated receive statistics, for people checking their connection (and for the tests).
+  room.stats = async function () {
+    const result = {};
+    for (const [id, feed] of room.feeds) {
+      const pc = feed.handle && feed.handle.webrtcStuff && feed.handle.webrtcStuff.pc;
+      const entry = { display: feed.display, videoFrames: 0, videoBytes: 0, audioBytes: 0 };
+      if (pc) {
+        (await pc.getStats()).forEach((report) => {
+          if (report.type !== "inbound-rtp") return;
+          if (report.kind === "video") {
+            entry.videoFrames += report.framesDecoded || 0;
+            entry.videoBytes += report.bytesReceived || 0;
+          } else if (report.kind === "audio") {
+            entry.audioBytes += report.bytesReceived || 0;
+          }
+        });
+      }
+      result[id] = entry;
+    }
+    return result;
+  };
+
+  // ---- buttons -------------------------------------------------------------------------------
+  async function join() {
+    $("join").disabled = true;
+    if (config.claim) {
+      setState("claiming");
+      const response = await fetch(config.claim, { method: "POST", headers: { "X-CSRFToken": csrf() } });
+      const answer = await response.json();
+      if (!response.ok) {
+        setState("ready");
+        notice(answer.error);
+        return;
+      }
+      history.replaceState(null, "", answer.room);
+    }
+    room.wanted = true;
+    openControl();
+  }
+
+  function toggle(button, kind) {
+    const on = button.getAttribute("aria-pressed") !== "true";
+    const handle = room.publisher;
+    if (handle) {
+      if (kind === "audio") (on ? handle.unmuteAudio() : handle.muteAudio());
+      else (on ? handle.unmuteVideo() : handle.muteVideo());
+    }
+    button.setAttribute("aria-pressed", String(on));
+    button.textContent = (kind === "audio" ? "Microphone " : "Camera ") + (on ? "on" : "off");
+  }
+
+  $("join").addEventListener("click", join);
+  if ($("mic")) $("mic").addEventListener("click", () => toggle($("mic"), "audio"));
+  if ($("camera")) $("camera").addEventListener("click", () => toggle($("camera"), "video"));
+  $("leave").addEventListener("click", () => stop("left"));
+  if ($("end")) $("end").addEventListener("click", () => {
+    if (confirm("End the meeting for everyone?")) command("room.end");
+  });
+  document.addEventListener("click", () => document.querySelectorAll("video").forEach((v) => v.play().catch(() => {})));
+  if (config.travelled) join();
+})();

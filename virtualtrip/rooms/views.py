@@ -1,0 +1,189 @@
+"""Room pages: the join link, the room, travelling to the next room, planners' links, health."""
+
+import asyncio
+from typing import Any
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from virtualtrip.rooms import actions, queries
+from virtualtrip.rooms.access import DEVICE_COOKIE, GRANTS_KEY
+from virtualtrip.rooms.janus.client import JanusError, janus_client
+from virtualtrip.rooms.janus.servers import janus_servers
+from virtualtrip.rooms.links import JoinLinkInvalid, read_join_token
+from virtualtrip.rooms.seats import Seat, participant_seat
+from virtualtrip.trips.display import times_sentence
+from virtualtrip.trips.models import Engagement, Participant
+from virtualtrip.trips.schedule import coverage_line
+
+DEVICE_COOKIE_AGE = 60 * 60 * 24 * 365
+
+
+def _device(request: HttpRequest) -> str:
+    return request.COOKIES.get(DEVICE_COOKIE) or actions.new_device_key()
+
+
+def _keep_device(response: HttpResponse, device: str) -> HttpResponse:
+    response.set_cookie(DEVICE_COOKIE, device, max_age=DEVICE_COOKIE_AGE, httponly=True, samesite="Lax")
+    return response
+
+
+def _refused(request: HttpRequest, reason: str, status: int = 403) -> HttpResponse:
+    return render(request, "rooms/refused.html", {"reason": reason}, status=status)
+
+
+def _grant(request: HttpRequest, engagement_id: int, grant: dict[str, int]) -> None:
+    grants = dict(request.session.get(GRANTS_KEY, {}))
+    grants[str(engagement_id)] = grant
+    request.session[GRANTS_KEY] = grants
+
+
+def _room_context(request: HttpRequest, engagement: Engagement, seat: Seat) -> dict[str, Any]:
+    room = engagement.room if hasattr(engagement, "room") else None
+    status = queries.room_status(engagement, room, timezone.now())
+    following = queries.next_engagement(engagement, seat)
+    return {
+        "engagement": engagement,
+        "trip": engagement.trip,
+        "seat": seat,
+        "times": times_sentence(engagement, engagement.trip),
+        "coverage": coverage_line(engagement.coverage),
+        "status": status,
+        "opens_at": queries.opens_at(engagement),
+        "next_engagement": following,
+        "next_times": times_sentence(following, engagement.trip) if following else "",
+        "room_config": {
+            "engagement": engagement.pk,
+            "janus": f"/ws/rooms/{engagement.pk}/janus/",
+            "control": f"/ws/rooms/{engagement.pk}/control/",
+            "publishAudio": seat.can.publishes_audio,
+            "publishVideo": seat.can.publishes_video,
+            "inLobby": seat.in_lobby,
+            "keepsLobby": seat.can.keeps_lobby,
+            "display": seat.display,
+            "travelled": request.GET.get("travelled") == "1",
+        },
+    }
+
+
+@ensure_csrf_cookie
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows the room with a Join button and claims nothing (mail scanners open links too);
+    POST, sent by that button, binds the link to this browser and seats it."""
+    device = _device(request)
+    if request.method == "GET":
+        try:
+            claim = read_join_token(token)
+        except JoinLinkInvalid as error:
+            return _refused(request, str(error))
+        engagement = get_object_or_404(Engagement.objects.select_related("trip"), pk=claim.engagement_id)
+        participant = Participant.objects.filter(engagement=engagement, person_id=claim.person_id).first()
+        if participant is None:
+            return _refused(request, "This link's holder is no longer on the list for this engagement.")
+        seat = participant_seat(participant, queries.lobby_roles(engagement))
+        context = _room_context(request, engagement, seat)
+        context["room_config"]["claim"] = request.path
+        return _keep_device(render(request, "rooms/room.html", context), device)
+    try:
+        engagement, grant = actions.do_claim_join_link(token, device)
+    except JoinLinkInvalid as error:
+        return JsonResponse({"error": str(error)}, status=403)
+    _grant(request, engagement.pk, grant)
+    return _keep_device(JsonResponse({"room": reverse("rooms:room", args=[engagement.pk])}), device)
+
+
+@ensure_csrf_cookie
+@require_GET
+def room(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    engagement = get_object_or_404(Engagement.objects.select_related("trip"), pk=engagement_id)
+    try:
+        seat = queries.access_seat(
+            engagement,
+            request.session.get(GRANTS_KEY, {}),
+            request.user,
+            request.COOKIES.get(DEVICE_COOKIE, ""),
+        )
+    except queries.RoomAccessDenied as error:
+        return _refused(request, str(error))
+    return render(request, "rooms/room.html", _room_context(request, engagement, seat))
+
+
+@require_POST
+def travel(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    """Take a traveller from this room to their next engagement's room."""
+    engagement = get_object_or_404(Engagement.objects.select_related("trip"), pk=engagement_id)
+    device = request.COOKIES.get(DEVICE_COOKIE, "")
+    try:
+        seat = queries.access_seat(engagement, request.session.get(GRANTS_KEY, {}), request.user, device)
+        following = queries.next_engagement(engagement, seat)
+        if following is None:
+            raise Http404("No next engagement on this itinerary.")
+        grant = actions.do_travel(seat, following, device)
+    except (queries.RoomAccessDenied, actions.RoomActionRefused) as error:
+        return _refused(request, str(error))
+    if grant is not None:
+        _grant(request, following.pk, grant)
+    return HttpResponseRedirect(reverse("rooms:room", args=[following.pk]) + "?travelled=1")
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def join_links(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    """Planners: every participant's personal link, and re-issuing one."""
+    engagement = get_object_or_404(Engagement.objects.select_related("trip"), pk=engagement_id)
+    participants = list(engagement.participants.select_related("person"))
+    reissued = None
+    if request.method == "POST":
+        chosen = get_object_or_404(Participant, engagement=engagement, pk=request.POST.get("participant"))
+        actions.do_issue_join_link(chosen, acting_user=request.user, reissue=True)
+        reissued = chosen.pk
+    rows = [
+        {
+            "participant": participant,
+            "url": request.build_absolute_uri(
+                actions.do_issue_join_link(participant, acting_user=request.user)
+            ),
+            "reissued": participant.pk == reissued,
+        }
+        for participant in participants
+    ]
+    context = {
+        "engagement": engagement,
+        "rows": rows,
+        "room_url": reverse("rooms:room", args=[engagement.pk]),
+    }
+    return render(request, "rooms/join_links.html", context)
+
+
+async def _janus_health(url: str, api_secret: str) -> dict[str, Any]:
+    try:
+        async with janus_client(url, api_secret) as janus:
+            info = await janus.request({"janus": "info"})
+    except JanusError as error:
+        return {"url": url, "ok": False, "error": str(error)}
+    return {"url": url, "ok": True, "version": info.get("version_string")}
+
+
+async def _all_janus_health() -> list[dict[str, Any]]:
+    return list(await asyncio.gather(*(_janus_health(s.url, s.api_secret) for s in janus_servers())))
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The database and each Janus server: 200 when all answer, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database: dict[str, Any] = {"ok": True}
+    except Exception as error:
+        database = {"ok": False, "error": str(error)}
+    media = asyncio.run(_all_janus_health())
+    healthy = database["ok"] and all(server["ok"] for server in media)
+    return JsonResponse({"ok": healthy, "database": database, "janus": media}, status=200 if healthy else 503)
