@@ -1,8 +1,11 @@
 """Live rooms end to end: real Chromium with fake camera and microphone, the real app under uvicorn,
 the real Janus. Run inside the test network namespace (scripts/in-netns.sh), where media can flow."""
 
+import asyncio
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 from django.db import connections
@@ -11,7 +14,9 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from tests.browser.conftest import VIEWPORT
 from tests.factories.rooms import live_engagement, seat
 from tests.janus import AsgiServer
+from virtualtrip.rooms import live
 from virtualtrip.rooms.actions import do_issue_join_link
+from virtualtrip.rooms.models import Room
 from virtualtrip.rooms.seats import display_name
 from virtualtrip.trips.enums import Role
 from virtualtrip.trips.models import Participant
@@ -103,3 +108,95 @@ def test_principal_and_counterpart_see_and_hear_each_other(server, tabs) -> None
     assert_receiving(counterpart_page, {display_name(principal)})
     assert labels(principal_page) == ["Lucía Ferrer — Foreign Minister, Mexico"]
     assert labels(counterpart_page) == ["Avery Stone — Secretary of State, United States"]
+
+
+FORGED_PUBLISH = """
+() => new Promise((resolve) => {
+  const handle = window.vtRoom.publisher;
+  handle.createOffer({
+    tracks: [{type: "audio", capture: true, recv: false}, {type: "video", capture: true, recv: false}],
+    success: (jsep) => handle.send({
+      message: {request: "configure", audio: true, video: true}, jsep,
+      success: () => resolve("accepted"),
+      error: (error) => resolve(String(error)),
+    }),
+    error: (error) => resolve("no offer: " + String(error)),
+  });
+})
+"""
+
+
+def janus_participants(engagement) -> dict[str, bool]:
+    room = Room.objects.get(engagement=engagement)
+    # Playwright's loop runs in this thread: ask Janus from another one.
+    with ThreadPoolExecutor(1) as other:
+        participants = other.submit(asyncio.run, live.list_participants(room)).result()
+    return {p["display"]: p["publisher"] for p in participants}
+
+
+def test_journalist_waits_in_lobby_is_admitted_watches_and_cannot_publish(server, tabs) -> None:
+    engagement = live_engagement()
+    principal = seat(engagement, Role.PRINCIPAL, name="Avery Stone", title="Secretary of State", country="US")
+    counterpart = seat(
+        engagement, Role.COUNTERPART, name="Lucía Ferrer", title="Foreign Minister", country="MX"
+    )
+    journalist = seat(engagement, Role.PRESS, name="Sam Reed", outlet="Daily Wire Service", country="US")
+    principal_page = join(tabs, server, principal)
+    join(tabs, server, counterpart)
+    wait_state(principal_page, "live")
+
+    press_page = join(tabs, server, journalist)
+    wait_state(press_page, "lobby")
+    waiting = principal_page.locator("#waiting li", has_text="Sam Reed — Daily Wire Service, United States")
+    waiting.get_by_role("button", name="Admit").click()
+    wait_state(press_page, "live")
+    assert_receiving(press_page, {display_name(principal), display_name(counterpart)})
+    assert press_page.locator(".tile.mine").count() == 0
+
+    refusal = press_page.evaluate(FORGED_PUBLISH)
+    assert refusal == "403 a press watches and listens: publishing is not allowed"
+    assert janus_participants(engagement) == {
+        display_name(principal): True,
+        display_name(counterpart): True,
+        display_name(journalist): False,
+    }
+
+
+def test_media_server_killed_mid_call_everyone_rejoins(server, tabs, own_janus) -> None:
+    engagement = live_engagement()
+    principal = seat(engagement, Role.PRINCIPAL, name="Avery Stone")
+    counterpart = seat(engagement, Role.COUNTERPART, name="Lucía Ferrer")
+    principal_page = join(tabs, server, principal)
+    counterpart_page = join(tabs, server, counterpart)
+    assert_receiving(principal_page, {display_name(counterpart)})
+
+    own_janus.process.kill()
+    killed_at = time.monotonic()
+    wait_state(principal_page, "reconnecting")
+    assert_receiving(principal_page, {display_name(counterpart)}, timeout_s=15)
+    assert_receiving(counterpart_page, {display_name(principal)}, timeout_s=15)
+    assert time.monotonic() - killed_at < 15 + 4  # the two 2-second samples of assert_receiving
+    assert own_janus.restarts >= 1
+
+
+def test_principal_travels_to_the_next_room(server, tabs) -> None:
+    first = live_engagement(title="Meeting with the Foreign Minister")
+    principal = seat(first, Role.PRINCIPAL, name="Avery Stone")
+    later = live_engagement(
+        destination=first.destination,
+        title="Tour of the solar plant",
+        starts_at=first.starts_at + timedelta(minutes=1),
+    )
+    Participant.objects.create(engagement=later, person=principal.person, role=Role.PRINCIPAL)
+    guide = seat(later, Role.GUIDE, name="Noor Haddad")
+    guide_page = join(tabs, server, guide)
+    page = join(tabs, server, principal)
+    wait_state(page, "live")
+    page.get_by_role("button", name="Travel to the next room →").click()
+    page.wait_for_url(f"**/rooms/{later.pk}/?travelled=1")
+    assert page.locator("h1").inner_text() == "Tour of the solar plant"
+    wait_state(page, "live")
+    assert_receiving(page, {display_name(guide)})
+    assert_receiving(
+        guide_page, {display_name(Participant.objects.get(engagement=later, role=Role.PRINCIPAL))}
+    )
