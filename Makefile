@@ -21,10 +21,10 @@ install: system $(STAMP)
 
 demo: install
 	$(BIN)/virtualtrip migrate --noinput
-	$(BIN)/virtualtrip load-demo
+	$(BIN)/virtualtrip load-demo --today
 	@echo "Serving the demo trip at http://$(HOST):$(PORT)/trips/mexico-canada-2021/"
 	@echo "Staff log in: create an account with '$(BIN)/virtualtrip createsuperuser'"
-	$(BIN)/virtualtrip runserver $(HOST):$(PORT)
+	$(BIN)/virtualtrip serve --host $(HOST) --port $(PORT)
 
 check: install
 	$(BIN)/ruff check .
@@ -35,5 +35,5 @@ check: install
 test: check
 	@echo "== test suite on SQLite (the default database)"
 	DATABASE_URL= $(BIN)/pytest -m "not browser"
-	@echo "== test suite on PostgreSQL, browser tests included"
-	scripts/with-postgres.sh $(BIN)/pytest
+	@echo "== whole suite on PostgreSQL and Redis, browsers and Janus included, in a network namespace"
+	scripts/in-netns.sh scripts/with-postgres.sh scripts/with-redis.sh $(BIN)/pytest

@@ -154,7 +154,7 @@ def test_journalist_waits_in_lobby_is_admitted_watches_and_cannot_publish(server
     assert press_page.locator(".tile.mine").count() == 0
 
     refusal = press_page.evaluate(FORGED_PUBLISH)
-    assert refusal == "403 a press watches and listens: publishing is not allowed"
+    assert refusal == "403 the press role watches and listens: publishing is not allowed"
     assert janus_participants(engagement) == {
         display_name(principal): True,
         display_name(counterpart): True,

@@ -95,11 +95,12 @@ class SignalingPolicy:
         elif request in SUBSCRIBER_REQUESTS and kind == SUBSCRIBER:
             rewritten = self._only(body, {"streams", "feed", "substream", "temporal"})
         else:
-            return Refusal(403, f"the video room request '{request}' is not allowed for a {self.seat.role}")
+            role = self.seat.role
+            return Refusal(403, f"the video room request '{request}' is not allowed for the {role} role")
         if isinstance(rewritten, Refusal):
             return rewritten
         if jsep is not None and not self._jsep_allowed(request, kind, jsep):
-            return Refusal(403, f"a {self.seat.role} may not send media with '{request}'")
+            return Refusal(403, f"the {self.seat.role} role may not send media with '{request}'")
         return self._signed({**message, "body": rewritten})
 
     def _join(self, handle: int, kind: str | None, body: Message) -> Message | Refusal:
@@ -128,9 +129,9 @@ class SignalingPolicy:
 
     def _publish(self, body: Message, jsep: Any) -> Message | Refusal:
         if jsep is not None and not self.seat.can.publishes:
-            return Refusal(403, f"a {self.seat.role} watches and listens: publishing is not allowed")
+            return Refusal(403, f"the {self.seat.role} role watches and listens: publishing is not allowed")
         if body.get("request") == "publish" and not self.seat.can.publishes:
-            return Refusal(403, f"a {self.seat.role} watches and listens: publishing is not allowed")
+            return Refusal(403, f"the {self.seat.role} role watches and listens: publishing is not allowed")
         return self._only(body, PUBLISHER_CONFIGURE_KEYS)
 
     def _jsep_allowed(self, request: str, kind: str | None, jsep: Any) -> bool:

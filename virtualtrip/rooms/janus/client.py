@@ -67,7 +67,7 @@ class JanusClient:
         future: asyncio.Future[JsonObject] = asyncio.get_running_loop().create_future()
         self._pending[transaction] = future
         message = {**body, "transaction": transaction, "apisecret": self._api_secret}
-        if self.session_id and "session_id" not in body:
+        if self.session_id and "session_id" not in body and body.get("janus") != "info":
             message["session_id"] = self.session_id
         try:
             await self._socket.send(json.dumps(message))

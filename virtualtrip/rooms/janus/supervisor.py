@@ -1,7 +1,9 @@
 """The app's own Janus as a supervised child process: started, watched, restarted when it dies."""
 
+import ctypes
 import logging
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -12,6 +14,15 @@ from virtualtrip.rooms.janus.config import JanusPorts, load_secrets, write_confi
 
 logger = logging.getLogger(__name__)
 RESTART_DELAY_S = 0.5
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child: ask Linux to stop Janus when the process that started it goes, however it goes."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class JanusNotInstalled(Exception):
@@ -58,7 +69,11 @@ class JanusSupervisor:
 
     def _spawn(self) -> None:
         self.process = subprocess.Popen(  # noqa: S603 (our own binary path and arguments)
-            self._command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+            self._command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,  # only prctl runs between fork and exec
         )
         logger.info("janus started (pid %s)", self.process.pid)
 

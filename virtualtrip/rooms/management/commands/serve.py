@@ -2,10 +2,10 @@ from typing import Any
 
 import uvicorn
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from virtualtrip.rooms.janus.servers import own_ports, owns_janus
-from virtualtrip.rooms.janus.supervisor import JanusSupervisor
+from virtualtrip.rooms.janus.supervisor import JanusNotInstalled, JanusSupervisor
 
 
 class Command(BaseCommand):
@@ -19,8 +19,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         supervisor = None
         if owns_janus():
-            supervisor = JanusSupervisor(settings.JANUS_RUNTIME_DIR, own_ports())
-            supervisor.start()
+            try:
+                supervisor = JanusSupervisor(settings.JANUS_RUNTIME_DIR, own_ports())
+                supervisor.start()
+            except (JanusNotInstalled, RuntimeError) as error:
+                raise CommandError(str(error)) from error
             self.stdout.write(
                 f"Janus running on ws://127.0.0.1:{own_ports().websocket} (log: {supervisor.log_path})"
             )

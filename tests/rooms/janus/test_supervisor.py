@@ -1,0 +1,74 @@
+"""The app's own Janus, for real: configuration, start, restart after a crash, health."""
+
+import asyncio
+import json
+import time
+
+import pytest
+from django.test import Client
+
+from tests.janus import free_port, start_janus
+from virtualtrip.rooms.janus.client import JanusError, janus_client
+from virtualtrip.rooms.janus.config import load_secrets
+
+pytestmark = pytest.mark.janus
+SAMPLE_SECRETS = {"janusrocks", "janusoverlord", "supersecret", "janus"}
+
+
+def test_config_has_generated_secrets_and_loopback_ports(tmp_path) -> None:
+    supervisor = start_janus(tmp_path)
+    try:
+        kept = load_secrets(tmp_path)
+        assert not SAMPLE_SECRETS & set(vars(kept).values())
+        assert (tmp_path / "secrets.json").stat().st_mode & 0o777 == 0o600
+        core = (tmp_path / "config" / "janus.jcfg").read_text()
+        assert f'api_secret = "{kept.api_secret}"' in core
+        sockets = (tmp_path / "config" / "janus.transport.websockets.jcfg").read_text()
+        assert sockets.count('ip = "127.0.0.1"') == 2
+        assert "8188" not in sockets
+    finally:
+        supervisor.stop()
+
+
+async def _info(url: str, secret: str) -> dict:
+    async with janus_client(url, secret) as janus:
+        return await janus.request({"janus": "info"})
+
+
+def test_janus_refuses_a_wrong_api_secret(janus_server) -> None:
+    with pytest.raises(JanusError, match="Unauthorized"):
+        asyncio.run(_info(f"ws://127.0.0.1:{janus_server.ports.websocket}", "wrong"))
+
+
+def test_supervisor_restarts_janus_when_it_dies(tmp_path) -> None:
+    supervisor = start_janus(tmp_path)
+    try:
+        first = supervisor.process
+        first.kill()
+        deadline = time.monotonic() + 10
+        while supervisor.process is first or supervisor.process.poll() is not None:
+            assert time.monotonic() < deadline, "janus was not restarted"
+            time.sleep(0.1)
+        supervisor.wait_ready()
+        kept = load_secrets(tmp_path)
+        info = asyncio.run(_info(f"ws://127.0.0.1:{supervisor.ports.websocket}", kept.api_secret))
+        assert info["version_string"] == "1.1.2"
+        assert supervisor.restarts == 1
+    finally:
+        supervisor.stop()
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_database_and_each_janus(own_janus, settings) -> None:
+    answer = Client().get("/healthz")
+    assert answer.status_code == 200
+    url = f"ws://127.0.0.1:{own_janus.ports.websocket}"
+    assert json.loads(answer.content) == {
+        "ok": True,
+        "database": {"ok": True},
+        "janus": [{"url": url, "ok": True, "version": "1.1.2"}],
+    }
+    settings.JANUS_WS_PORT = free_port()
+    down = json.loads(Client().get("/healthz").content)
+    assert down["ok"] is False
+    assert down["janus"][0]["ok"] is False

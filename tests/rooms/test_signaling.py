@@ -1,0 +1,140 @@
+from tests.factories.rooms import live_engagement, seat
+from virtualtrip.rooms.seats import Seat, participant_seat
+from virtualtrip.rooms.signaling import Refusal, SignalingPolicy, sent_media_kinds
+from virtualtrip.trips.enums import Role
+
+AUDIO_VIDEO_OFFER = (
+    "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=sendonly\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=sendonly\r\n"
+)
+AUDIO_ONLY_OFFER = (
+    "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=sendonly\r\nm=video 0 UDP/TLS/RTP/SAVPF 96\r\na=inactive\r\n"
+)
+
+
+def make_seat(role: str, in_lobby: bool = False) -> Seat:
+    return Seat(7, 3, None, role, "Sam Reed — Daily Wire Service, United States", in_lobby)
+
+
+def joined_policy(role: str, admitted: bool = True) -> SignalingPolicy:
+    policy = SignalingPolicy(make_seat(role, in_lobby=not admitted), 555000111, "the-pin", "tok", admitted)
+    policy.inbound({"janus": "create", "transaction": "c"})
+    policy.outbound({"janus": "success", "transaction": "c", "data": {"id": 11}})
+    policy.inbound(
+        {"janus": "attach", "plugin": "janus.plugin.videoroom", "session_id": 11, "transaction": "a"}
+    )
+    policy.outbound({"janus": "success", "transaction": "a", "data": {"id": 22}})
+    return policy
+
+
+def message(body: dict, jsep: dict | None = None) -> dict:
+    sent = {"janus": "message", "session_id": 11, "handle_id": 22, "transaction": "m", "body": body}
+    return sent if jsep is None else {**sent, "jsep": jsep}
+
+
+def test_join_gets_room_pin_and_display_from_the_server() -> None:
+    policy = joined_policy(Role.PRESS)
+    forwarded = policy.inbound(message({"request": "join", "ptype": "publisher"}))
+    assert forwarded == message(
+        {
+            "request": "join",
+            "ptype": "publisher",
+            "room": 555000111,
+            "pin": "the-pin",
+            "display": "Sam Reed — Daily Wire Service, United States",
+        }
+    ) | {"token": "tok"}
+
+
+def test_join_with_own_display_name_or_room_is_refused() -> None:
+    policy = joined_policy(Role.COUNTERPART)
+    refused = policy.inbound(message({"request": "join", "ptype": "publisher", "display": "The President"}))
+    assert refused == Refusal(403, "not allowed in this request: display")
+
+
+def test_press_publish_offer_is_refused() -> None:
+    policy = joined_policy(Role.PRESS)
+    policy.inbound(message({"request": "join", "ptype": "publisher"}))
+    offer = {"type": "offer", "sdp": AUDIO_VIDEO_OFFER}
+    assert policy.inbound(message({"request": "configure", "audio": True}, offer)) == Refusal(
+        403, "the press role watches and listens: publishing is not allowed"
+    )
+    assert policy.inbound(message({"request": "publish"}, offer)) == Refusal(
+        403, "the press role watches and listens: publishing is not allowed"
+    )
+
+
+def test_interpreter_publishes_audio_but_not_video() -> None:
+    policy = joined_policy(Role.INTERPRETER)
+    policy.inbound(message({"request": "join", "ptype": "publisher"}))
+    audio_only = policy.inbound(
+        message({"request": "configure", "audio": True}, {"type": "offer", "sdp": AUDIO_ONLY_OFFER})
+    )
+    assert not isinstance(audio_only, Refusal)
+    with_video = policy.inbound(
+        message({"request": "configure"}, {"type": "offer", "sdp": AUDIO_VIDEO_OFFER})
+    )
+    assert with_video == Refusal(403, "the interpreter role may not send media with 'configure'")
+
+
+def test_room_management_requests_are_refused_for_everyone() -> None:
+    for request in [
+        "create",
+        "destroy",
+        "kick",
+        "moderate",
+        "enable_recording",
+        "rtp_forward",
+        "edit",
+        "list",
+    ]:
+        policy = joined_policy(Role.PRINCIPAL)
+        refused = policy.inbound(message({"request": request, "room": 1, "secret": "guess"}))
+        assert refused == Refusal(
+            403, f"the video room request '{request}' is not allowed for the principal role"
+        )
+
+
+def test_lobby_seat_cannot_join_before_admission() -> None:
+    policy = joined_policy(Role.PRESS, admitted=False)
+    refused = policy.inbound(message({"request": "join", "ptype": "subscriber", "feed": 9}))
+    assert refused == Refusal(403, "you are waiting in the lobby until a host admits you")
+
+
+def test_other_sessions_and_plugins_are_refused() -> None:
+    policy = joined_policy(Role.PRINCIPAL)
+    assert policy.inbound({"janus": "keepalive", "session_id": 999, "transaction": "k"}) == Refusal(
+        458, "no such session on this connection"
+    )
+    attach = {"janus": "attach", "plugin": "janus.plugin.streaming", "session_id": 11, "transaction": "x"}
+    assert policy.inbound(attach) == Refusal(403, "only the video room is available")
+    assert policy.inbound({"janus": "info", "transaction": "i"}) == Refusal(403, "'info' is not allowed here")
+
+
+def test_browser_secrets_are_replaced_by_the_connection_token() -> None:
+    policy = joined_policy(Role.PRINCIPAL)
+    forwarded = policy.inbound({"janus": "keepalive", "session_id": 11, "transaction": "k", "apisecret": "x"})
+    assert forwarded == {"janus": "keepalive", "session_id": 11, "transaction": "k", "token": "tok"}
+
+
+def test_room_id_and_pin_never_reach_the_browser() -> None:
+    policy = joined_policy(Role.PRINCIPAL)
+    event = {"janus": "event", "plugindata": {"data": {"videoroom": "joined", "room": 555000111, "id": 4}}}
+    assert policy.outbound(event)["plugindata"]["data"]["room"] == 7
+    assert policy.scrub('{"error": "No such room (555000111) the-pin"}') == '{"error": "No such room (7) "}'
+
+
+def test_sent_media_kinds_reads_ports_and_directions() -> None:
+    assert sent_media_kinds(AUDIO_VIDEO_OFFER) == {"audio", "video"}
+    assert sent_media_kinds(AUDIO_ONLY_OFFER) == {"audio"}
+    recv_only = "v=0\r\nm=audio 9 RTP 111\r\na=recvonly\r\nm=video 9 RTP 96\r\na=recvonly\r\n"
+    assert sent_media_kinds(recv_only) == set()
+
+
+def test_display_name_uses_outlet_for_press(db) -> None:
+    engagement = live_engagement()
+    journalist = seat(engagement, Role.PRESS, name="Sam Reed", outlet="Daily Wire Service", country="US")
+    minister = seat(engagement, Role.COUNTERPART, name="Lucía Ferrer", title="Foreign Minister", country="MX")
+    assert participant_seat(journalist, ["press"]).display == "Sam Reed — Daily Wire Service, United States"
+    assert participant_seat(minister, ["press"]).display == "Lucía Ferrer — Foreign Minister, Mexico"
+    assert participant_seat(journalist, ["press"]).in_lobby
+    assert not participant_seat(minister, ["press"]).in_lobby
