@@ -44,9 +44,10 @@ def test_supervisor_restarts_janus_when_it_dies(tmp_path) -> None:
     supervisor = start_janus(tmp_path)
     try:
         first = supervisor.process
+        assert first is not None
         first.kill()
         deadline = time.monotonic() + 10
-        while supervisor.process is first or supervisor.process.poll() is not None:
+        while supervisor.process is first or not supervisor.port_open():
             assert time.monotonic() < deadline, "janus was not restarted"
             time.sleep(0.1)
         supervisor.wait_ready()

@@ -77,6 +77,9 @@ class JanusSupervisor:
         )
         logger.info("janus started (pid %s)", self.process.pid)
 
+    def port_open(self) -> bool:
+        return port_answers(self.ports.websocket)
+
     def wait_ready(self, timeout: float = 10.0) -> None:
         deadline = time.monotonic() + timeout
         while not port_answers(self.ports.websocket):
