@@ -1,16 +1,21 @@
 """The real Janus and the real ASGI server, for tests that need them (marker `janus`)."""
 
+import asyncio
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 import uvicorn
 
 from virtualtrip.rooms.janus.config import JanusPorts
 from virtualtrip.rooms.janus.supervisor import JanusSupervisor
+
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -76,3 +81,10 @@ def own_janus(janus_server: JanusSupervisor, settings) -> JanusSupervisor:
     settings.JANUS_RUNTIME_DIR = janus_server.runtime_dir
     settings.JANUS_WS_PORT = janus_server.ports.websocket
     return janus_server
+
+
+def run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine to completion from sync test code, in a thread of its own: Playwright's sync
+    API keeps an event loop running in the test thread once a browser test has run."""
+    with ThreadPoolExecutor(1) as other:
+        return other.submit(lambda: asyncio.run(make())).result()

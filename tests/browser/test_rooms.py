@@ -1,10 +1,8 @@
 """Live rooms end to end: real Chromium with fake camera and microphone, the real app under uvicorn,
 the real Janus. Run inside the test network namespace (scripts/in-netns.sh), where media can flow."""
 
-import asyncio
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -13,7 +11,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.browser.conftest import VIEWPORT
 from tests.factories.rooms import live_engagement, seat
-from tests.janus import AsgiServer
+from tests.janus import AsgiServer, run_async
 from virtualtrip.rooms import live
 from virtualtrip.rooms.actions import do_issue_join_link
 from virtualtrip.rooms.models import Room
@@ -128,9 +126,7 @@ FORGED_PUBLISH = """
 
 def janus_participants(engagement) -> dict[str, bool]:
     room = Room.objects.get(engagement=engagement)
-    # Playwright's loop runs in this thread: ask Janus from another one.
-    with ThreadPoolExecutor(1) as other:
-        participants = other.submit(asyncio.run, live.list_participants(room)).result()
+    participants = run_async(lambda: live.list_participants(room))
     return {p["display"]: p["publisher"] for p in participants}
 
 

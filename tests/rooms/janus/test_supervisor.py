@@ -1,13 +1,12 @@
 """The app's own Janus, for real: configuration, start, restart after a crash, health."""
 
-import asyncio
 import json
 import time
 
 import pytest
 from django.test import Client
 
-from tests.janus import free_port, start_janus
+from tests.janus import free_port, run_async, start_janus
 from virtualtrip.rooms.janus.client import JanusError, janus_client
 from virtualtrip.rooms.janus.config import load_secrets
 
@@ -37,7 +36,7 @@ async def _info(url: str, secret: str) -> dict:
 
 def test_janus_refuses_a_wrong_api_secret(janus_server) -> None:
     with pytest.raises(JanusError, match="Unauthorized"):
-        asyncio.run(_info(f"ws://127.0.0.1:{janus_server.ports.websocket}", "wrong"))
+        run_async(lambda: _info(f"ws://127.0.0.1:{janus_server.ports.websocket}", "wrong"))
 
 
 def test_supervisor_restarts_janus_when_it_dies(tmp_path) -> None:
@@ -52,7 +51,7 @@ def test_supervisor_restarts_janus_when_it_dies(tmp_path) -> None:
             time.sleep(0.1)
         supervisor.wait_ready()
         kept = load_secrets(tmp_path)
-        info = asyncio.run(_info(f"ws://127.0.0.1:{supervisor.ports.websocket}", kept.api_secret))
+        info = run_async(lambda: _info(f"ws://127.0.0.1:{supervisor.ports.websocket}", kept.api_secret))
         assert info["version_string"] == "1.1.2"
         assert supervisor.restarts == 1
     finally:
