@@ -46,6 +46,7 @@ class JanusSupervisor:
         self.runtime_dir = runtime_dir
         self.ports = ports
         self.process: subprocess.Popen[bytes] | None = None
+        self._spawned: list[subprocess.Popen[bytes]] = []
         self.restarts = 0
         self._stopping = threading.Event()
         self._watcher: threading.Thread | None = None
@@ -75,6 +76,7 @@ class JanusSupervisor:
             start_new_session=True,
             preexec_fn=_die_with_parent,  # only prctl runs between fork and exec
         )
+        self._spawned.append(self.process)
         logger.info("janus started (pid %s)", self.process.pid)
 
     def port_open(self) -> bool:
@@ -105,9 +107,11 @@ class JanusSupervisor:
         self._stopping.set()
         if self._watcher is not None:
             self._watcher.join(timeout=2)
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
+        for process in self._spawned:
+            if process.poll() is None:
+                process.terminate()
             try:
-                self.process.wait(timeout=5)
+                process.wait(timeout=5)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                process.kill()
+                process.wait()
