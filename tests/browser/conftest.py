@@ -11,6 +11,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
 
+from virtualtrip.trips.management.commands.load_demo import DEMO_SLUG
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -20,7 +22,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT: ViewportSize = {"width": 1100, "height": 1400}
-DEMO_SLUG = "mexico-canada-2021"
 
 
 @pytest.fixture(scope="session")

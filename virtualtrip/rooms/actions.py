@@ -17,7 +17,7 @@ from virtualtrip.rooms.janus.servers import pick_server
 from virtualtrip.rooms.links import JoinLinkInvalid, make_join_token, read_join_token
 from virtualtrip.rooms.models import Admission, JoinPass, Room
 from virtualtrip.rooms.queries import RoomAccessDenied, waiting_list
-from virtualtrip.rooms.seats import Seat
+from virtualtrip.rooms.seats import Seat, person_seat_key
 from virtualtrip.trips.models import Engagement, Participant
 
 
@@ -65,14 +65,11 @@ def do_claim_join_link(
     join_pass = JoinPass.objects.select_for_update().filter(participant=participant).first()
     if join_pass is None or join_pass.version != claim.version:
         raise JoinLinkInvalid("This link has been replaced by a newer one: use the latest link you received.")
-    if join_pass.device and join_pass.device != device:
+    if not _bind_to_device(join_pass, device):
         raise JoinLinkInvalid(
             "This link is already in use in another browser. A personal link works in one browser "
             "only; ask the trip's planners to re-issue it if you need to change browsers."
         )
-    if not join_pass.device:
-        join_pass.device = device
-        join_pass.save(update_fields=["device"])
     grant = {"person": participant.person_id, "version": join_pass.version}
     return participant.engagement, grant
 
@@ -89,12 +86,18 @@ def do_travel(seat: Seat, engagement: Engagement, device: str) -> dict[str, int]
     if participant is None:
         raise RoomAccessDenied("You are not on the list for that engagement.")
     join_pass, _ = JoinPass.objects.select_for_update().get_or_create(participant=participant)
-    if join_pass.device and join_pass.device != device:
+    if not _bind_to_device(join_pass, device):
         raise RoomAccessDenied("Your link to that engagement is in use in another browser.")
-    if not join_pass.device:
-        join_pass.device = device
-        join_pass.save(update_fields=["device"])
     return {"person": participant.person_id, "version": join_pass.version}
+
+
+def _bind_to_device(join_pass: JoinPass, device: str) -> bool:
+    """Bind an unclaimed pass to `device`; False when another browser holds it already."""
+    if join_pass.device:
+        return join_pass.device == device
+    join_pass.device = device
+    join_pass.save(update_fields=["device"])
+    return True
 
 
 @transaction.atomic
@@ -139,7 +142,9 @@ def do_decide_admission(admission: Admission, admit: bool, *, acting: str) -> Ad
     admission.decided_by = acting
     admission.save(update_fields=["state", "decided_at", "decided_by"])
     event = protocol.AdmissionDecided(person=admission.person_id, state=admission.state)
-    send_event_on_commit(protocol.seat_group(admission.engagement_id, f"p{admission.person_id}"), event)
+    send_event_on_commit(
+        protocol.seat_group(admission.engagement_id, person_seat_key(admission.person_id)), event
+    )
     _lobby_changed(admission.engagement_id)
     return admission
 
@@ -170,7 +175,7 @@ def do_revoke_participant(engagement_id: int, person_id: int) -> None:
 
 def _revoke(engagement_id: int, person_id: int, reason: str) -> None:
     event = protocol.SeatRevoked(person=person_id, reason=reason)
-    send_event_on_commit(protocol.seat_group(engagement_id, f"p{person_id}"), event)
+    send_event_on_commit(protocol.seat_group(engagement_id, person_seat_key(person_id)), event)
 
 
 def _lobby_changed(engagement_id: int) -> None:

@@ -212,7 +212,7 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
         waiting = queries.waiting_list(seat.engagement_id) if seat.can.keeps_lobby else []
         return {
             "status": self.arrival.status,
-            "admission": queries.admission_state(seat),
+            "admission": self.arrival.admission,
             "waiting": [{"person": w.person_id, "display": w.display} for w in waiting],
         }
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from virtualtrip.rooms.enums import AdmissionState, RoomStatus
-from virtualtrip.rooms.models import Admission, JoinPass, Room
+from virtualtrip.rooms.models import Admission, JoinPass, Room, default_lobby_roles
 from virtualtrip.rooms.seats import Seat, display_name, participant_seat, staff_seat
 from virtualtrip.trips.models import Engagement, Participant
 
@@ -44,11 +44,7 @@ def room_status(engagement: Engagement, room: Room | None, now: datetime) -> Roo
 
 def lobby_roles(engagement: Engagement) -> list[str]:
     room = Room.objects.filter(engagement=engagement).first()
-    if room is None:
-        from virtualtrip.rooms.capabilities import DEFAULT_LOBBY_ROLES
-
-        return list(DEFAULT_LOBBY_ROLES)
-    return list(room.lobby_roles)
+    return list(room.lobby_roles) if room is not None else default_lobby_roles()
 
 
 def access_seat(

@@ -8,6 +8,10 @@ from virtualtrip.trips.models import Participant
 from virtualtrip.trips.validators import country_name
 
 
+def person_seat_key(person_id: int) -> str:
+    return f"p{person_id}"
+
+
 @dataclass(frozen=True)
 class Seat:
     engagement_id: int
@@ -26,7 +30,7 @@ class Seat:
     @property
     def key(self) -> str:
         """Unique within the engagement; names this seat's channel group."""
-        return f"p{self.person_id}" if self.person_id is not None else f"u{self.user_id}"
+        return person_seat_key(self.person_id) if self.person_id is not None else f"u{self.user_id}"
 
 
 def display_name(participant: Participant) -> str:

@@ -128,9 +128,8 @@ class SignalingPolicy:
         }
 
     def _publish(self, body: Message, jsep: Any) -> Message | Refusal:
-        if jsep is not None and not self.seat.can.publishes:
-            return Refusal(403, f"the {self.seat.role} role watches and listens: publishing is not allowed")
-        if body.get("request") == "publish" and not self.seat.can.publishes:
+        sends_media = jsep is not None or body.get("request") == "publish"
+        if sends_media and not self.seat.can.publishes:
             return Refusal(403, f"the {self.seat.role} role watches and listens: publishing is not allowed")
         return self._only(body, PUBLISHER_CONFIGURE_KEYS)
 

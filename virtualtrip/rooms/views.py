@@ -44,6 +44,12 @@ def _grant(request: HttpRequest, engagement_id: int, grant: dict[str, int]) -> N
     request.session[GRANTS_KEY] = grants
 
 
+def _seat(request: HttpRequest, engagement: Engagement) -> Seat:
+    """The seat this request's browser holds in the engagement's room; RoomAccessDenied if none."""
+    grants = request.session.get(GRANTS_KEY, {})
+    return queries.access_seat(engagement, grants, request.user, request.COOKIES.get(DEVICE_COOKIE, ""))
+
+
 def _room_context(request: HttpRequest, engagement: Engagement, seat: Seat) -> dict[str, Any]:
     room = engagement.room if hasattr(engagement, "room") else None
     status = queries.room_status(engagement, room, timezone.now())
@@ -104,12 +110,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 def room(request: HttpRequest, engagement_id: int) -> HttpResponse:
     engagement = get_object_or_404(Engagement.objects.select_related("trip"), pk=engagement_id)
     try:
-        seat = queries.access_seat(
-            engagement,
-            request.session.get(GRANTS_KEY, {}),
-            request.user,
-            request.COOKIES.get(DEVICE_COOKIE, ""),
-        )
+        seat = _seat(request, engagement)
     except queries.RoomAccessDenied as error:
         return _refused(request, str(error))
     return render(request, "rooms/room.html", _room_context(request, engagement, seat))
@@ -119,13 +120,12 @@ def room(request: HttpRequest, engagement_id: int) -> HttpResponse:
 def travel(request: HttpRequest, engagement_id: int) -> HttpResponse:
     """Take a traveller from this room to their next engagement's room."""
     engagement = get_object_or_404(Engagement.objects.select_related("trip"), pk=engagement_id)
-    device = request.COOKIES.get(DEVICE_COOKIE, "")
     try:
-        seat = queries.access_seat(engagement, request.session.get(GRANTS_KEY, {}), request.user, device)
+        seat = _seat(request, engagement)
         following = queries.next_engagement(engagement, seat)
         if following is None:
             raise Http404("No next engagement on this itinerary.")
-        grant = actions.do_travel(seat, following, device)
+        grant = actions.do_travel(seat, following, request.COOKIES.get(DEVICE_COOKIE, ""))
     except (queries.RoomAccessDenied, actions.RoomActionRefused) as error:
         return _refused(request, str(error))
     if grant is not None:

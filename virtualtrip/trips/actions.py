@@ -7,13 +7,12 @@ or not at all.
 import logging
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 
 from virtualtrip.trips.models import Destination, Engagement, Participant, Person, Trip
-from virtualtrip.trips.times import resolve_wall_time
+from virtualtrip.trips.times import get_zone, resolve_wall_time
 from virtualtrip.trips.tripfile.check import PlannedEngagement, PlannedTrip, check_trip_file
 from virtualtrip.trips.tripfile.problems import Problem, TripFileError
 from virtualtrip.trips.tripfile.spec import DestinationSpec, PersonSpec
@@ -156,7 +155,7 @@ def do_shift_trip(trip: Trip, days: int, *, acting_user: Actor) -> None:
     """Move every engagement of the trip by whole days, keeping each local wall time (the demo uses
     this to happen today). Side effects: logs the move."""
     for engagement in Engagement.objects.select_for_update().filter(trip=trip):
-        zone = ZoneInfo(engagement.timezone)
+        zone = get_zone(engagement.timezone)
         for field in ("starts_at", "ends_at"):
             local = getattr(engagement, field).astimezone(zone).replace(tzinfo=None) + timedelta(days=days)
             setattr(engagement, field, resolve_wall_time(local, zone))

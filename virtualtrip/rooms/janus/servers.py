@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from zlib import crc32
 
 from django.conf import settings
@@ -28,7 +29,7 @@ def own_ports() -> JanusPorts:
 
 @cache
 def _own_server(runtime_dir: str, port: int) -> JanusServer:
-    kept = load_secrets(settings.JANUS_RUNTIME_DIR)
+    kept = load_secrets(Path(runtime_dir))
     return JanusServer(f"ws://127.0.0.1:{port}", kept.api_secret, kept.token_secret, kept.room_admin_key)
 
 
