@@ -174,4 +174,9 @@ JANUS_ADMIN_PORT = int(os.environ.get("VIRTUALTRIP_JANUS_ADMIN_PORT", "7989"))
 JANUS_RTP_PORTS = os.environ.get("VIRTUALTRIP_JANUS_RTP_PORTS", "20000-20999")
 ROOM_OPENS_BEFORE_MINUTES = int(os.environ.get("VIRTUALTRIP_ROOM_OPENS_BEFORE_MINUTES", "30"))
 JOIN_LINK_VALID_AFTER_END_HOURS = int(os.environ.get("VIRTUALTRIP_JOIN_LINK_VALID_AFTER_END_HOURS", "12"))
+# Where Janus writes recorded rooms and the app keeps their audio; with Janus servers elsewhere this
+# folder must be shared with them (the same path on both sides).
+RECORDINGS_DIR = Path(os.environ.get("VIRTUALTRIP_RECORDINGS_DIR", DATA_DIR / "recordings"))
+# A room left empty this long after its scheduled end is ended by the sweep that `serve` runs.
+ROOM_SWEEP_GRACE_MINUTES = int(os.environ.get("VIRTUALTRIP_ROOM_SWEEP_GRACE_MINUTES", "5"))
 SITE_URL = os.environ.get("VIRTUALTRIP_SITE_URL", "http://127.0.0.1:8000")

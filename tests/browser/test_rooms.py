@@ -9,12 +9,14 @@ import pytest
 from django.db import connections
 from playwright.sync_api import Browser, BrowserContext, Page
 
+from tests.audio import loudest_db
 from tests.browser.conftest import VIEWPORT
 from tests.factories.rooms import live_engagement, seat
 from tests.janus import AsgiServer, run_async
 from virtualtrip.rooms import live
 from virtualtrip.rooms.actions import do_issue_join_link
-from virtualtrip.rooms.models import Room
+from virtualtrip.rooms.enums import RecordingState
+from virtualtrip.rooms.models import RecordingTrack, Room
 from virtualtrip.rooms.seats import display_name
 from virtualtrip.trips.enums import Role
 from virtualtrip.trips.models import Participant
@@ -196,3 +198,44 @@ def test_principal_travels_to_the_next_room(server, tabs) -> None:
     assert_receiving(
         guide_page, {display_name(Participant.objects.get(engagement=later, role=Role.PRINCIPAL))}
     )
+
+
+def test_recorded_meeting_becomes_one_audio_file_and_one_per_speaker(
+    server, tabs, settings, tmp_path, admin_client
+) -> None:
+    settings.RECORDINGS_DIR = tmp_path
+    engagement = live_engagement(record=True)
+    principal = seat(engagement, Role.PRINCIPAL, name="Avery Stone", title="Secretary of State")
+    counterpart = seat(engagement, Role.COUNTERPART, name="Lucía Ferrer", title="Foreign Minister")
+    principal_page = join(tabs, server, principal)
+    counterpart_page = join(tabs, server, counterpart)
+    assert_receiving(principal_page, {display_name(counterpart)})
+    assert_receiving(counterpart_page, {display_name(principal)})
+    time.sleep(3)
+
+    principal_page.once("dialog", lambda dialog: dialog.accept())
+    principal_page.get_by_role("button", name="End the meeting for everyone").click()
+    wait_state(counterpart_page, "ended")
+    room = Room.objects.get(engagement=engagement)
+    deadline = time.monotonic() + 60
+    while room.recording in {RecordingState.PENDING, RecordingState.PROCESSING}:
+        assert time.monotonic() < deadline, "the recording was not made within a minute"
+        time.sleep(0.5)
+        room.refresh_from_db()
+    assert room.recording == RecordingState.READY, room.recording_error
+
+    tracks = {track.speaker: track for track in RecordingTrack.objects.filter(room=room)}
+    assert set(tracks) == {"", display_name(principal), display_name(counterpart)}
+    assert tracks[display_name(principal)].person == principal.person
+    for track in tracks.values():
+        assert track.duration_seconds >= 5, track
+        assert track.starts_at == tracks[""].starts_at
+        assert loudest_db(settings.RECORDINGS_DIR / track.file) > -40, track  # the fake microphone beeps
+
+    page = admin_client.get(f"/rooms/{engagement.pk}/links/").content.decode()
+    assert display_name(principal) in page
+    assert display_name(counterpart) in page
+    assert page.count("<audio controls") == 3
+    audio = admin_client.get(f"/rooms/{engagement.pk}/recordings/{tracks[''].pk}/")
+    assert audio["Content-Type"] == "audio/ogg"
+    assert b"".join(audio.streaming_content).startswith(b"OggS")

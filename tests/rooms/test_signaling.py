@@ -1,3 +1,5 @@
+import re
+
 from tests.factories.rooms import live_engagement, seat
 from virtualtrip.rooms.seats import Seat, participant_seat
 from virtualtrip.rooms.signaling import Refusal, SignalingPolicy, sent_media_kinds
@@ -138,3 +140,26 @@ def test_display_name_uses_outlet_for_press(db) -> None:
     assert participant_seat(minister, ["press"]).display == "Lucía Ferrer — Foreign Minister, Mexico"
     assert participant_seat(journalist, ["press"]).in_lobby
     assert not participant_seat(minister, ["press"]).in_lobby
+
+
+def test_recorded_room_names_each_publication_after_its_seat() -> None:
+    policy = joined_policy(Role.COUNTERPART)
+    policy.recorded = True
+    policy.inbound(message({"request": "join", "ptype": "publisher"}))
+    offer = {"type": "offer", "sdp": AUDIO_VIDEO_OFFER}
+    forwarded = policy.inbound(message({"request": "configure", "audio": True}, offer))
+    assert re.fullmatch(r"p3-\d{13}", forwarded["body"]["filename"])
+    assert "filename" not in policy.inbound(message({"request": "configure", "audio": False}))["body"]
+
+
+def test_unrecorded_room_and_browsers_never_set_a_recording_name() -> None:
+    policy = joined_policy(Role.COUNTERPART)
+    policy.inbound(message({"request": "join", "ptype": "publisher"}))
+    offer = {"type": "offer", "sdp": AUDIO_VIDEO_OFFER}
+    assert "filename" not in policy.inbound(message({"request": "configure"}, offer))["body"]
+    assert policy.inbound(message({"request": "configure", "filename": "../../etc/x"}, offer)) == Refusal(
+        403, "not allowed in this request: filename"
+    )
+    assert policy.inbound(message({"request": "configure", "record": False})) == Refusal(
+        403, "not allowed in this request: record"
+    )

@@ -46,6 +46,7 @@ def snapshot() -> dict[str, Any]:
                 "location",
                 "coverage",
                 "public",
+                "record",
             )
         ),
         "participants": list(
@@ -76,6 +77,15 @@ def test_demo_trip_round_trips() -> None:
     import_bytes(exported.encode())
     assert snapshot() == before
     assert Engagement.objects.count() == 14
+
+
+def test_recorded_engagements_are_marked_and_exported() -> None:
+    from virtualtrip.trips.management.commands.load_demo import DEMO_TRIP
+
+    trip = import_bytes(DEMO_TRIP.read_bytes())
+    recorded = set(trip.engagements.filter(record=True).values_list("kind", flat=True))
+    assert recorded == {"remarks", "town_hall", "roundtable", "press_availability", "press_briefing"}
+    assert export_trip(trip).count("record: true") == trip.engagements.filter(record=True).count()
 
 
 def test_ambiguous_time_given_with_offset_exports_with_offset() -> None:

@@ -12,11 +12,12 @@ from django.utils import timezone
 
 from virtualtrip.realtime import send_event_on_commit
 from virtualtrip.rooms import protocol
-from virtualtrip.rooms.enums import AdmissionState
+from virtualtrip.rooms.enums import AdmissionState, RecordingState
 from virtualtrip.rooms.janus.servers import pick_server
 from virtualtrip.rooms.links import JoinLinkInvalid, make_join_token, read_join_token
-from virtualtrip.rooms.models import Admission, JoinPass, Room
-from virtualtrip.rooms.queries import RoomAccessDenied, waiting_list
+from virtualtrip.rooms.models import Admission, JoinPass, RecordingTrack, Room
+from virtualtrip.rooms.queries import RoomAccessDenied, speaker, waiting_list
+from virtualtrip.rooms.recordings import TrackFile, room_folder
 from virtualtrip.rooms.seats import Seat, person_seat_key
 from virtualtrip.trips.models import Engagement, Participant
 
@@ -163,9 +164,52 @@ def do_end_room(room: Room, *, acting: str) -> Room:
     if room.ended_at is None:
         room.ended_at = timezone.now()
         room.ended_by = acting
-        room.save(update_fields=["ended_at", "ended_by"])
+        if room.engagement.record and room.recording == RecordingState.NOT_RECORDED:
+            room.recording = RecordingState.PENDING
+        room.save(update_fields=["ended_at", "ended_by", "recording"])
     send_event_on_commit(protocol.room_group(room.engagement_id), protocol.RoomEnded(by=acting))
     return room
+
+
+def do_claim_recording(room_id: int) -> bool:
+    """Take a recording waiting to be processed; False when another process took it first."""
+    return bool(
+        Room.objects.filter(pk=room_id, recording=RecordingState.PENDING).update(
+            recording=RecordingState.PROCESSING
+        )
+    )
+
+
+@transaction.atomic
+def do_store_recording(room: Room, tracks: list[TrackFile]) -> None:
+    """The recording's audio files are made: list them, in place of any listed before."""
+    RecordingTrack.objects.filter(room=room).delete()
+    folder = room_folder(room.engagement_id)
+    for track in tracks:
+        who = speaker(room.engagement_id, track.seat_key) if track.seat_key else None
+        RecordingTrack.objects.create(
+            room=room,
+            person_id=who.person_id if who else None,
+            speaker=who.label if who else "",
+            file=str(track.path.relative_to(folder.parent)),
+            starts_at=track.starts_at,
+            duration_seconds=track.duration_seconds,
+            size_bytes=track.size_bytes,
+        )
+    room.recording, room.recording_error = RecordingState.READY, ""
+    room.save(update_fields=["recording", "recording_error"])
+
+
+def do_remake_recording(room: Room) -> None:
+    """Staff ask for a failed (or made) recording to be made again from Janus's files."""
+    if room.recording in {RecordingState.FAILED, RecordingState.READY}:
+        room.recording, room.recording_error = RecordingState.PENDING, ""
+        room.save(update_fields=["recording", "recording_error"])
+
+
+def do_fail_recording(room: Room, problem: str) -> None:
+    room.recording, room.recording_error = RecordingState.FAILED, problem
+    room.save(update_fields=["recording", "recording_error"])
 
 
 def do_revoke_participant(engagement_id: int, person_id: int) -> None:

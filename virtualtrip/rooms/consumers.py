@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -17,13 +18,14 @@ from pydantic import ValidationError
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
 
-from virtualtrip.rooms import actions, live, protocol, queries
+from virtualtrip.rooms import actions, ending, live, protocol, queries
 from virtualtrip.rooms.access import Arrival, arrive
-from virtualtrip.rooms.enums import AdmissionState, RoomStatus
+from virtualtrip.rooms.enums import AdmissionState, RecordingState, RoomStatus
 from virtualtrip.rooms.janus.client import JanusError
 from virtualtrip.rooms.janus.servers import server_at
 from virtualtrip.rooms.janus.tokens import sign_token
 from virtualtrip.rooms.models import Room
+from virtualtrip.rooms.recordings import raw_folder
 from virtualtrip.rooms.signaling import Refusal, SignalingPolicy
 from virtualtrip.trips.models import Engagement
 
@@ -63,6 +65,7 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
     policy: SignalingPolicy
     room: Room
     my_janus_id: int | None = None
+    record_to: Path | None = None
 
     async def connect(self) -> None:
         arrival = await _arrive(self.scope)
@@ -80,8 +83,11 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
             pin=self.room.pin,
             token=sign_token(server.token_secret),
             admitted=arrival.admission == AdmissionState.ADMITTED,
+            recorded=arrival.engagement.record,
         )
         self.description = arrival.engagement.title
+        if arrival.engagement.record:
+            self.record_to = raw_folder(arrival.engagement.pk)
         for group in self._groups():
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept(subprotocol="janus-protocol")
@@ -95,7 +101,7 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
             return True
         server = server_at(self.room.server)
         try:
-            await live.ensure_janus_room(self.room, self.description)
+            await live.ensure_janus_room(self.room, self.description, self.record_to)
             self.backend = await connect(server.url, subprotocols=["janus-protocol"])  # type: ignore[list-item]
         except (OSError, WebSocketException, JanusError) as error:
             logger.warning("media server %s unavailable: %s", server.url, error)
@@ -254,6 +260,8 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
         room = await database_sync_to_async(actions.check_end_room)(self.arrival.seat)
         with contextlib.suppress(JanusError):
             await live.destroy_janus_room(room)
+        if room.recording == RecordingState.PENDING:
+            ending.process_soon(room.pk)
         return {}
 
     async def room_event(self, payload: dict[str, Any]) -> None:

@@ -12,3 +12,11 @@ class RoomStatus(models.TextChoices):
     OPEN = "open", "Open"
     OVER = "over", "Over"
     ENDED = "ended", "Ended by a host"
+
+
+class RecordingState(models.TextChoices):
+    NOT_RECORDED = "", "Not recorded"
+    PENDING = "pending", "Waiting to be processed"
+    PROCESSING = "processing", "Being processed"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Processing failed"

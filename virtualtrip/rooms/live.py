@@ -1,6 +1,7 @@
 """The engagement rooms on Janus: create on demand, inspect, kick, destroy. Server side only: these
 requests carry the room secret and the VideoRoom admin key."""
 
+from pathlib import Path
 from typing import Any
 
 from virtualtrip.rooms.janus.client import JanusError, janus_client
@@ -11,9 +12,9 @@ NO_SUCH_ROOM = 426
 MAX_PUBLISHERS = 24
 
 
-async def ensure_janus_room(room: Room, description: str) -> bool:
+async def ensure_janus_room(room: Room, description: str, record_to: Path | None = None) -> bool:
     """Create the room on its Janus unless it is there already (after a Janus restart it is not);
-    True when it had to be created."""
+    True when it had to be created. With `record_to`, Janus records every publisher there."""
     server = server_at(room.server)
     async with janus_client(server.url, server.api_secret) as janus:
         if (await janus.videoroom({"request": "exists", "room": room.janus_room})).get("exists"):
@@ -32,6 +33,7 @@ async def ensure_janus_room(room: Room, description: str) -> bool:
                 "videocodec": "vp8",
                 "notify_joining": True,
                 "permanent": False,
+                **({"record": True, "rec_dir": str(record_to)} if record_to is not None else {}),
             }
         )
         return True

@@ -8,7 +8,7 @@ import secrets
 from django.db import models
 
 from virtualtrip.rooms.capabilities import DEFAULT_LOBBY_ROLES
-from virtualtrip.rooms.enums import AdmissionState
+from virtualtrip.rooms.enums import AdmissionState, RecordingState
 from virtualtrip.trips.models import Engagement, Participant, Person
 
 
@@ -37,9 +37,36 @@ class Room(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.CharField(max_length=200, blank=True)
+    recording = models.CharField(
+        max_length=16, choices=RecordingState.choices, default=RecordingState.NOT_RECORDED, blank=True
+    )
+    recording_error = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"Room of {self.engagement}"
+
+
+class RecordingTrack(models.Model):
+    """One audio file made from a recorded room: the whole room mixed, or one speaker's voice.
+
+    `file` is relative to settings.RECORDINGS_DIR; `starts_at` is the wall time of the file's first
+    sample, so that a transcript can put its words on the clock."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="tracks")
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="recording_tracks"
+    )
+    speaker = models.CharField(max_length=300, blank=True, help_text="Empty for the whole room's mix.")
+    file = models.CharField(max_length=300)
+    starts_at = models.DateTimeField()
+    duration_seconds = models.FloatField()
+    size_bytes = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["room", "speaker"]
+
+    def __str__(self) -> str:
+        return self.speaker or "Whole room"
 
 
 class JoinPass(models.Model):

@@ -5,12 +5,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from virtualtrip.rooms.enums import AdmissionState, RoomStatus
-from virtualtrip.rooms.models import Admission, JoinPass, Room, default_lobby_roles
+from virtualtrip.rooms.enums import AdmissionState, RecordingState, RoomStatus
+from virtualtrip.rooms.models import Admission, JoinPass, RecordingTrack, Room, default_lobby_roles
 from virtualtrip.rooms.seats import Seat, display_name, participant_seat, staff_seat
-from virtualtrip.trips.models import Engagement, Participant
+from virtualtrip.trips.models import Engagement, Participant, Person
 
 Grants = dict[str, Any]
 """What the session holds after a join link was opened: engagement id → {person, version, device}."""
@@ -111,3 +112,46 @@ def next_engagement(engagement: Engagement, seat: Seat) -> Engagement | None:
     if person_id is None:
         return None
     return later.filter(participants__person_id=person_id).order_by("starts_at", "position").first()
+
+
+@dataclass(frozen=True)
+class Speaker:
+    person_id: int | None
+    label: str
+
+
+def speaker(engagement_id: int, seat_key: str) -> Speaker:
+    """Who spoke from a seat (see `Seat.key`): the label their video had, as far as the trip still
+    knows them."""
+    number = int(seat_key[1:])
+    if seat_key.startswith("u"):
+        user = get_user_model().objects.filter(pk=number).first()
+        name = (user.get_full_name() or user.get_username()) if user is not None else f"User {number}"
+        return Speaker(None, f"{name} — Trip staff")
+    participant = (
+        Participant.objects.select_related("person")
+        .filter(engagement_id=engagement_id, person_id=number)
+        .first()
+    )
+    if participant is not None:
+        return Speaker(number, display_name(participant))
+    person = Person.objects.filter(pk=number).first()
+    return Speaker(person.pk, person.name) if person is not None else Speaker(None, f"Person {number}")
+
+
+def rooms_past_their_end(ended_before: datetime) -> list[Room]:
+    """Rooms still open whose engagement was scheduled to end before `ended_before`."""
+    return list(
+        Room.objects.filter(
+            opened_at__isnull=False, ended_at__isnull=True, engagement__ends_at__lt=ended_before
+        ).select_related("engagement")
+    )
+
+
+def recordings_waiting(ended_before: datetime) -> list[int]:
+    waiting = Room.objects.filter(recording=RecordingState.PENDING, ended_at__lt=ended_before)
+    return list(waiting.values_list("pk", flat=True))
+
+
+def recording_tracks(engagement: Engagement) -> list[RecordingTrack]:
+    return list(RecordingTrack.objects.filter(room__engagement=engagement).select_related("person"))

@@ -9,6 +9,7 @@ the talking.
 """
 
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,11 @@ SUBSCRIBER_CONFIGURE_KEYS = {"streams", "audio", "video", "data", "keyframe", "s
 SUBSCRIBER_REQUESTS = {"start", "pause", "subscribe", "unsubscribe", "update", "switch"}
 SESSION_VERBS = {"keepalive", "destroy", "attach"}
 HANDLE_VERBS = {"message", "trickle", "detach", "hangup"}
+
+
+def recording_base(seat_key: str, at_ms: int) -> str:
+    """Janus's file name for one publication of a recorded room; `recordings` reads it back."""
+    return f"{seat_key}-{at_ms}"
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,8 @@ class SignalingPolicy:
     pin: str
     token: str
     admitted: bool
+    recorded: bool = False
+    """The room is recorded: each publication gets a file name that says whose voice it holds."""
     sessions: set[int] = field(default_factory=set)
     handles: dict[int, str | None] = field(default_factory=dict)
     pending: dict[str, str] = field(default_factory=dict)
@@ -131,7 +139,10 @@ class SignalingPolicy:
         sends_media = jsep is not None or body.get("request") == "publish"
         if sends_media and not self.seat.can.publishes:
             return Refusal(403, f"the {self.seat.role} role watches and listens: publishing is not allowed")
-        return self._only(body, PUBLISHER_CONFIGURE_KEYS)
+        rewritten = self._only(body, PUBLISHER_CONFIGURE_KEYS)
+        if self.recorded and jsep is not None and not isinstance(rewritten, Refusal):
+            rewritten["filename"] = recording_base(self.seat.key, time.time_ns() // 1_000_000)
+        return rewritten
 
     def _jsep_allowed(self, request: str, kind: str | None, jsep: Any) -> bool:
         if not isinstance(jsep, dict):

@@ -3,9 +3,10 @@
 import asyncio
 from typing import Any
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from virtualtrip.rooms.access import DEVICE_COOKIE, GRANTS_KEY
 from virtualtrip.rooms.janus.client import JanusError, janus_client
 from virtualtrip.rooms.janus.servers import janus_servers
 from virtualtrip.rooms.links import JoinLinkInvalid, read_join_token
+from virtualtrip.rooms.models import RecordingTrack, Room
 from virtualtrip.rooms.seats import Seat, participant_seat
 from virtualtrip.trips.display import times_sentence
 from virtualtrip.trips.models import Engagement, Participant
@@ -136,10 +138,14 @@ def travel(request: HttpRequest, engagement_id: int) -> HttpResponse:
 @staff_member_required
 @require_http_methods(["GET", "POST"])
 def join_links(request: HttpRequest, engagement_id: int) -> HttpResponse:
-    """Planners: every participant's personal link, and re-issuing one."""
+    """The engagement's staff page: every participant's personal link (and re-issuing one), and the
+    room's recording."""
     engagement = get_object_or_404(Engagement.objects.select_related("trip"), pk=engagement_id)
     participants = list(engagement.participants.select_related("person"))
     reissued = None
+    if request.method == "POST" and "remake" in request.POST:
+        actions.do_remake_recording(get_object_or_404(Room, engagement=engagement))
+        return HttpResponseRedirect(reverse("rooms:links", args=[engagement.pk]) + "#recording")
     if request.method == "POST":
         chosen = get_object_or_404(Participant, engagement=engagement, pk=request.POST.get("participant"))
         actions.do_issue_join_link(chosen, acting_user=request.user, reissue=True)
@@ -158,8 +164,21 @@ def join_links(request: HttpRequest, engagement_id: int) -> HttpResponse:
         "engagement": engagement,
         "rows": rows,
         "room_url": reverse("rooms:room", args=[engagement.pk]),
+        "room": Room.objects.filter(engagement=engagement).first(),
+        "tracks": queries.recording_tracks(engagement),
     }
     return render(request, "rooms/join_links.html", context)
+
+
+@staff_member_required
+@require_GET
+def recording_track(request: HttpRequest, engagement_id: int, track_id: int) -> FileResponse:
+    """One audio file of a recorded room, for staff only."""
+    track = get_object_or_404(RecordingTrack, pk=track_id, room__engagement_id=engagement_id)
+    path = settings.RECORDINGS_DIR / track.file
+    if not path.is_file():
+        raise Http404("This recording's file is missing from the recordings folder.")
+    return FileResponse(path.open("rb"), content_type="audio/ogg", filename=path.name)
 
 
 async def _janus_health(url: str, api_secret: str) -> dict[str, Any]:

@@ -129,6 +129,7 @@ def _sync_engagements(
             location=spec.location,
             coverage=spec.coverage,
             public=spec.public,
+            record=spec.record,
         )
         wanted = [(people[p.person], str(p.role)) for p in spec.participants]
         _sync_participants(engagement, current, wanted)

@@ -86,6 +86,9 @@ class Engagement(models.Model):
     public = models.BooleanField(
         default=False, help_text="Unticked: never on any public page, feed or calendar."
     )
+    record = models.BooleanField(
+        default=False, help_text="Ticked: the media server records the room and keeps its audio."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

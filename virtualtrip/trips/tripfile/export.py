@@ -68,6 +68,7 @@ def _engagement(engagement: Engagement, destination: Destination) -> dict[str, A
         "location": engagement.location,
         "coverage": engagement.coverage,
         "public": engagement.public,
+        **({"record": True} if engagement.record else {}),
         "participants": [
             {"person": p.person.key, "role": p.role}
             for p in sorted(engagement.participants.all(), key=lambda p: p.position)

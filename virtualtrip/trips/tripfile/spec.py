@@ -125,6 +125,7 @@ class EngagementSpec(Spec):
     location: Annotated[StrictStr, Field(max_length=200)] = ""
     coverage: Coverage
     public: StrictBool = Field(default=False, description="false: never on any public page, feed or calendar")
+    record: StrictBool = Field(default=False, description="true: the room is recorded and its audio kept")
     participants: list[ParticipantSpec] = []
 
 

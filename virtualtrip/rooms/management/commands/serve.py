@@ -4,6 +4,7 @@ import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from virtualtrip.rooms.ending import Sweeper
 from virtualtrip.rooms.janus.servers import own_ports, owns_janus
 from virtualtrip.rooms.janus.supervisor import JanusNotInstalled, JanusSupervisor
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Janus running on ws://127.0.0.1:{own_ports().websocket} (log: {supervisor.log_path})"
             )
+        sweeper = Sweeper()
+        sweeper.start()
         try:
             uvicorn.run(
                 "virtualtrip.asgi:application",
@@ -38,5 +41,6 @@ class Command(BaseCommand):
                 lifespan="off",
             )
         finally:
+            sweeper.stop()
             if supervisor is not None:
                 supervisor.stop()

@@ -1,0 +1,71 @@
+"""The sweep that ends rooms left empty past their end, against the real Janus."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.factories.rooms import live_engagement
+from tests.janus import run_async
+from virtualtrip.rooms import actions, live
+from virtualtrip.rooms.ending import ENDED_BY_SCHEDULE, end_empty_rooms
+from virtualtrip.rooms.janus.client import janus_client
+from virtualtrip.rooms.janus.servers import server_at
+from virtualtrip.rooms.models import Room
+
+pytestmark = [pytest.mark.janus, pytest.mark.django_db(transaction=True)]
+
+
+def room_on_janus(ended_minutes_ago: float) -> Room:
+    now = timezone.now()
+    engagement = live_engagement(
+        starts_at=now - timedelta(hours=1), ends_at=now - timedelta(minutes=ended_minutes_ago)
+    )
+    room = actions.do_open_room(engagement)
+    run_async(lambda: live.ensure_janus_room(room, engagement.title))
+    return room
+
+
+async def exists(room: Room) -> bool:
+    server = server_at(room.server)
+    async with janus_client(server.url, server.api_secret) as janus:
+        return bool((await janus.videoroom({"request": "exists", "room": room.janus_room}))["exists"])
+
+
+def sweep(seen_empty: set[int]) -> list[int]:
+    return run_async(lambda: end_empty_rooms(timezone.now(), seen_empty))
+
+
+def test_a_room_empty_on_two_sweeps_past_its_end_is_ended_and_destroyed(own_janus) -> None:
+    room = room_on_janus(ended_minutes_ago=10)
+    seen_empty: set[int] = set()
+    assert sweep(seen_empty) == []  # once could be a Janus restart
+    room.refresh_from_db()
+    assert room.ended_at is None
+    assert sweep(seen_empty) == [room.engagement_id]
+    room.refresh_from_db()
+    assert room.ended_at is not None
+    assert room.ended_by == ENDED_BY_SCHEDULE
+    assert run_async(lambda: exists(room)) is False
+
+
+def test_a_room_within_its_grace_or_with_people_in_it_stays_open(own_janus) -> None:
+    recent = room_on_janus(ended_minutes_ago=1)
+    busy = room_on_janus(ended_minutes_ago=10)
+
+    async def sit_in_busy_room_and_sweep() -> list[int]:
+        server = server_at(busy.server)
+        async with janus_client(server.url, server.api_secret) as guest:
+            joined = await guest.videoroom(
+                {"request": "join", "ptype": "publisher", "room": busy.janus_room, "pin": busy.pin}
+            )
+            assert joined["videoroom"] == "joined"
+            seen_empty: set[int] = set()
+            return await end_empty_rooms(timezone.now(), seen_empty) + await end_empty_rooms(
+                timezone.now(), seen_empty
+            )
+
+    assert run_async(sit_in_busy_room_and_sweep) == []
+    for room in (recent, busy):
+        room.refresh_from_db()
+        assert room.ended_at is None

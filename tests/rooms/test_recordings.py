@@ -1,0 +1,148 @@
+"""Turning a recorded room into audio files, on real Janus recordings (fixtures/*.mjr, two speakers
+of a call between two browsers with fake microphones) with the real janus-pp-rec and ffmpeg."""
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.audio import loudest_db
+from tests.factories.rooms import live_engagement, seat
+from virtualtrip.rooms import actions
+from virtualtrip.rooms.ending import process_recording
+from virtualtrip.rooms.enums import RecordingState
+from virtualtrip.rooms.models import RecordingTrack, Room
+from virtualtrip.rooms.recordings import (
+    RecordingProblem,
+    find_pieces,
+    make_tracks,
+    mix_command,
+    raw_folder,
+)
+from virtualtrip.rooms.seats import display_name
+from virtualtrip.trips.enums import Role
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FIRST, SECOND = sorted(FIXTURES.glob("*.mjr"))
+FIRST_PACKET_US = 1795463442922617  # "u" in FIRST's header
+SECOND_PACKET_US = 1795463443310784
+PIECE_SECONDS = 7.8
+
+
+def put(engagement_id: int, source: Path, name: str | None = None) -> Path:
+    raw = raw_folder(engagement_id)
+    raw.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy(source, raw / (name or source.name)))
+
+
+def shifted(source: Path, target: Path, seconds: int) -> None:
+    """A copy of `source` whose header says its first packet came `seconds` later: a rejoin."""
+    data = source.read_bytes()
+    first = str(FIRST_PACKET_US).encode()
+    assert data.count(first) == 1
+    target.write_bytes(data.replace(first, str(FIRST_PACKET_US + seconds * 1_000_000).encode()))
+
+
+@pytest.fixture(autouse=True)
+def recordings_dir(settings, tmp_path) -> Path:
+    settings.RECORDINGS_DIR = tmp_path
+    return tmp_path
+
+
+def test_pieces_are_read_from_janus_headers_and_video_and_strangers_are_left_out(tmp_path) -> None:
+    put(1, FIRST)
+    put(1, SECOND)
+    put(1, FIRST, "videoroom-1234-user-5-1795463442862-audio-0.mjr")
+    (raw_folder(1) / "p3-1795463449999-audio-0.mjr").write_bytes(b"")  # Janus got no packet
+    (raw_folder(1) / "p1-1795463442862-video-1.mjr").write_bytes(b"MJR00002")
+    pieces = find_pieces(raw_folder(1))
+    assert [(p.seat_key, p.first_packet_us) for p in pieces] == [
+        ("p1", FIRST_PACKET_US),
+        ("p2", SECOND_PACKET_US),
+    ]
+
+
+def test_one_file_for_the_room_and_one_per_speaker_all_on_one_clock() -> None:
+    put(1, FIRST)
+    put(1, SECOND)
+    tracks = {track.seat_key: track for track in make_tracks(1)}
+    assert set(tracks) == {None, "p1", "p2"}
+    assert {track.path.name for track in tracks.values()} == {"room.ogg", "speaker-p1.ogg", "speaker-p2.ogg"}
+    started = datetime.fromtimestamp(FIRST_PACKET_US / 1e6, tz=UTC)
+    for track in tracks.values():
+        assert track.starts_at == started
+        assert track.duration_seconds == pytest.approx(PIECE_SECONDS, abs=0.6)
+        assert track.path.read_bytes().startswith(b"OggS")
+        assert track.size_bytes == track.path.stat().st_size
+        assert loudest_db(track.path) > -40  # the fake microphone's beeps, not silence
+    assert not list(raw_folder(1).parent.glob(".making-*"))
+
+
+def test_a_speaker_who_rejoined_gets_both_pieces_at_their_time() -> None:
+    put(1, FIRST)
+    shifted(FIRST, raw_folder(1) / "p1-1795463462862-audio-0.mjr", seconds=20)
+    tracks = {track.seat_key: track for track in make_tracks(1)}
+    assert set(tracks) == {None, "p1"}
+    assert tracks["p1"].duration_seconds == pytest.approx(20 + PIECE_SECONDS, abs=0.6)
+
+
+def test_nothing_recorded_is_a_clear_problem() -> None:
+    raw_folder(4).mkdir(parents=True)
+    with pytest.raises(RecordingProblem, match=r"engagement-4/raw: no audio was recorded"):
+        make_tracks(4)
+
+
+def test_mix_places_each_input_at_its_offset_and_does_not_scale() -> None:
+    command = mix_command([(Path("a.opus"), 0), (Path("b.opus"), 1500)], Path("out.ogg"))
+    graph = command[command.index("-filter_complex") + 1]
+    assert graph == (
+        "[0:a]adelay=0:all=1[d0];[1:a]adelay=1500:all=1[d1];"
+        "[d0][d1]amix=inputs=2:normalize=0:dropout_transition=0[mix]"
+    )
+    assert command[-1] == "out.ogg"
+
+
+def ended_room(record: bool = True) -> Room:
+    engagement = live_engagement(record=record)
+    room = actions.do_open_room(engagement)
+    return actions.do_end_room(room, acting="Host")
+
+
+@pytest.mark.django_db
+def test_only_a_recorded_engagement_waits_for_its_audio_when_it_ends() -> None:
+    assert ended_room(record=True).recording == RecordingState.PENDING
+    assert ended_room(record=False).recording == RecordingState.NOT_RECORDED
+
+
+@pytest.mark.django_db
+def test_processing_lists_the_tracks_with_speakers_named_from_the_trip() -> None:
+    room = ended_room()
+    principal = seat(room.engagement, Role.PRINCIPAL, name="Avery Stone", title="Secretary of State")
+    counterpart = seat(room.engagement, Role.COUNTERPART, name="Lucía Ferrer")
+    put(room.engagement_id, FIRST, f"p{principal.person_id}-1-audio-0.mjr")
+    put(room.engagement_id, SECOND, f"p{counterpart.person_id}-2-audio-0.mjr")
+
+    assert process_recording(room.pk) is True
+    room.refresh_from_db()
+    assert room.recording == RecordingState.READY
+    tracks = {t.speaker: t for t in RecordingTrack.objects.filter(room=room)}
+    assert set(tracks) == {"", display_name(principal), display_name(counterpart)}
+    assert tracks[display_name(principal)].person == principal.person
+    assert tracks[""].file == f"engagement-{room.engagement_id}/room.ogg"
+    assert process_recording(room.pk) is False  # made once: nothing is waiting any more
+
+
+@pytest.mark.django_db
+def test_a_failed_recording_says_why_lists_nothing_and_can_be_made_again() -> None:
+    room = ended_room()
+    assert process_recording(room.pk) is False
+    room.refresh_from_db()
+    assert room.recording == RecordingState.FAILED
+    assert room.recording_error.endswith("raw: no audio was recorded")
+    assert not RecordingTrack.objects.filter(room=room).exists()
+
+    put(room.engagement_id, FIRST)
+    actions.do_remake_recording(room)
+    assert process_recording(room.pk) is True
+    assert RecordingTrack.objects.filter(room=room).count() == 2
