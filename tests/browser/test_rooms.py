@@ -239,3 +239,4 @@ def test_recorded_meeting_becomes_one_audio_file_and_one_per_speaker(
     audio = admin_client.get(f"/rooms/{engagement.pk}/recordings/{tracks[''].pk}/")
     assert audio["Content-Type"] == "audio/ogg"
     assert b"".join(audio.streaming_content).startswith(b"OggS")
+    audio.close()

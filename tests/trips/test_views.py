@@ -1,5 +1,7 @@
 """The public pages: itinerary, public schedule and calendar feed; private engagements nowhere."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -78,3 +80,13 @@ def test_public_schedule_in_another_zone_moves_the_day(client: Client, trip: Tri
 
 def test_schedule_date_that_is_not_a_date_is_404(client: Client, trip: Trip) -> None:
     assert client.get("/trips/test-trip/schedule/2021-02-30/").status_code == 404
+
+
+def test_pages_name_an_icon_that_is_served(client: Client) -> None:
+    html = client.get("/").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', html)
+    assert icon is not None
+    served = client.get(icon.group(1))
+    assert served.status_code == 200
+    assert b"<svg" in b"".join(served.streaming_content)
+    served.close()
