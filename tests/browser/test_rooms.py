@@ -239,4 +239,46 @@ def test_recorded_meeting_becomes_one_audio_file_and_one_per_speaker(
     audio = admin_client.get(f"/rooms/{engagement.pk}/recordings/{tracks[''].pk}/")
     assert audio["Content-Type"] == "audio/ogg"
     assert b"".join(audio.streaming_content).startswith(b"OggS")
-    audio.close()
+
+
+def remote_labels_settle(page: Page, expected: list[str]) -> None:
+    deadline = time.monotonic() + 15
+    while labels(page) != expected:
+        assert time.monotonic() < deadline, labels(page)
+        time.sleep(0.25)
+
+
+def test_reload_rejoins_with_the_same_identity_and_leaves_no_ghost(server, tabs) -> None:
+    engagement = live_engagement()
+    principal = seat(engagement, Role.PRINCIPAL, name="Avery Stone", title="Secretary of State")
+    counterpart = seat(engagement, Role.COUNTERPART, name="Lucía Ferrer", title="Foreign Minister")
+    principal_page = join(tabs, server, principal)
+    counterpart_page = join(tabs, server, counterpart)
+    assert_receiving(counterpart_page, {display_name(principal)})
+
+    principal_page.reload()
+    wait_state(principal_page, "live")
+    assert_receiving(counterpart_page, {display_name(principal)})
+    assert_receiving(principal_page, {display_name(counterpart)})
+    remote_labels_settle(counterpart_page, [display_name(principal)])
+    assert janus_participants(engagement) == {display_name(principal): True, display_name(counterpart): True}
+
+
+def test_dropped_network_rejoins_by_itself(server, tabs) -> None:
+    engagement = live_engagement()
+    principal = seat(engagement, Role.PRINCIPAL, name="Avery Stone")
+    counterpart = seat(engagement, Role.COUNTERPART, name="Lucía Ferrer")
+    principal_page = join(tabs, server, principal)
+    counterpart_page = join(tabs, server, counterpart)
+    assert_receiving(counterpart_page, {display_name(principal)})
+
+    principal_page.context.set_offline(True)
+    wait_state(principal_page, "reconnecting")
+    assert "offline" in principal_page.locator("#connection").inner_text()
+    time.sleep(3)
+    principal_page.context.set_offline(False)
+    wait_state(principal_page, "live")
+    assert_receiving(counterpart_page, {display_name(principal)})
+    assert_receiving(principal_page, {display_name(counterpart)})
+    remote_labels_settle(counterpart_page, [display_name(principal)])
+    assert janus_participants(engagement) == {display_name(principal): True, display_name(counterpart): True}

@@ -81,7 +81,6 @@ def test_a_track_downloads_for_staff_only_and_only_under_its_engagement(
     answer = admin_client.get(path)
     assert answer["Content-Type"] == "audio/ogg"
     assert b"".join(answer.streaming_content).startswith(b"OggS")
-    answer.close()
     assert Client().get(path).status_code == 302
     other = live_engagement()
     assert admin_client.get(f"/rooms/{other.pk}/recordings/{track.pk}/").status_code == 404

@@ -25,6 +25,9 @@
     control: null, wanted: false, retry: 0, published: false, refusals: [],
   };
   window.vtRoom = room;
+  // Set while this tab is in the room: a reload (or a browser that restores the tab) rejoins at
+  // once, as the same person, instead of asking for the click again.
+  const IN_ROOM = "vt-in-room:" + config.control;
 
   function setState(state, detail) {
     room.state = state;
@@ -166,12 +169,25 @@
   }
 
   function onJanusError(reason) {
-    const text = String(reason);
+    rejoin(String(reason).includes("media server unavailable") ? "unavailable" : "reconnecting");
+  }
+
+  // Start the media session again, as the same person: after a lost socket, a failed connection or
+  // a dropped network. The seat comes from the server, so the rejoin has the same name and role.
+  function rejoin(state, detail) {
     teardown();
     if (!room.wanted) return;
-    setState(text.includes("media server unavailable") ? "unavailable" : "reconnecting");
+    setState(state, detail);
     room.retry += 1;
     setTimeout(() => room.wanted && !room.janus && startMedia(), Math.min(500 * room.retry, 2500));
+  }
+
+  // The ICE state of one of our connections to the media server.
+  function onIceState(state) {
+    if (!room.wanted || !room.janus) return;
+    if (state === "disconnected") setState("reconnecting");
+    else if ((state === "connected" || state === "completed") && room.published) setState("live");
+    else if (state === "failed") rejoin("reconnecting", "the connection was lost");
   }
 
   function teardown() {
@@ -218,7 +234,9 @@
       },
       webrtcState: (on) => {
         if (on) { room.published = true; setState("live"); }
+        else if (room.published) rejoin("reconnecting", "the media server hung up");
       },
+      iceState: onIceState,
     });
   }
 
@@ -261,6 +279,7 @@
       onremotetrack: (track, mid, on) => {
         if (on) attachTrack(publisher.id, feed.display, track, false);
       },
+      iceState: onIceState,
     });
   }
 
@@ -273,6 +292,7 @@
 
   function stop(state, detail) {
     room.wanted = false;
+    sessionStorage.removeItem(IN_ROOM);
     teardown();
     dropTile("me");
     $("controls").hidden = true;
@@ -318,6 +338,7 @@
       history.replaceState(null, "", answer.room);
     }
     room.wanted = true;
+    sessionStorage.setItem(IN_ROOM, "1");
     openControl();
   }
 
@@ -332,6 +353,12 @@
     button.textContent = (kind === "audio" ? "Microphone " : "Camera ") + (on ? "on" : "off");
   }
 
+  window.addEventListener("offline", () => {
+    if (room.wanted) setState("reconnecting", "this device is offline");
+  });
+  window.addEventListener("online", () => {
+    if (room.wanted) { room.retry = 0; rejoin("reconnecting"); }
+  });
   $("join").addEventListener("click", join);
   if ($("mic")) $("mic").addEventListener("click", () => toggle($("mic"), "audio"));
   if ($("camera")) $("camera").addEventListener("click", () => toggle($("camera"), "video"));
@@ -340,5 +367,5 @@
     if (confirm("End the meeting for everyone?")) command("room.end");
   });
   document.addEventListener("click", () => document.querySelectorAll("video").forEach((v) => v.play().catch(() => {})));
-  if (config.travelled) join();
+  if (config.travelled || sessionStorage.getItem(IN_ROOM)) join();
 })();
