@@ -45,7 +45,7 @@ def shifted(source: Path, target: Path, seconds: int) -> None:
 
 
 @pytest.fixture(autouse=True)
-def recordings_dir(settings, tmp_path) -> Path:
+def recordings_dir(settings, tmp_path: Path) -> Path:
     settings.RECORDINGS_DIR = tmp_path
     return tmp_path
 

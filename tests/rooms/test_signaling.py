@@ -142,21 +142,28 @@ def test_display_name_uses_outlet_for_press(db) -> None:
     assert not participant_seat(minister, ["press"]).in_lobby
 
 
+def forwarded_body(policy: SignalingPolicy, sent: dict) -> dict:
+    forwarded = policy.inbound(sent)
+    assert isinstance(forwarded, dict), forwarded
+    body: dict = forwarded["body"]
+    return body
+
+
 def test_recorded_room_names_each_publication_after_its_seat() -> None:
     policy = joined_policy(Role.COUNTERPART)
     policy.recorded = True
     policy.inbound(message({"request": "join", "ptype": "publisher"}))
     offer = {"type": "offer", "sdp": AUDIO_VIDEO_OFFER}
-    forwarded = policy.inbound(message({"request": "configure", "audio": True}, offer))
-    assert re.fullmatch(r"p3-\d{13}", forwarded["body"]["filename"])
-    assert "filename" not in policy.inbound(message({"request": "configure", "audio": False}))["body"]
+    body = forwarded_body(policy, message({"request": "configure", "audio": True}, offer))
+    assert re.fullmatch(r"p3-\d{13}", body["filename"])
+    assert "filename" not in forwarded_body(policy, message({"request": "configure", "audio": False}))
 
 
 def test_unrecorded_room_and_browsers_never_set_a_recording_name() -> None:
     policy = joined_policy(Role.COUNTERPART)
     policy.inbound(message({"request": "join", "ptype": "publisher"}))
     offer = {"type": "offer", "sdp": AUDIO_VIDEO_OFFER}
-    assert "filename" not in policy.inbound(message({"request": "configure"}, offer))["body"]
+    assert "filename" not in forwarded_body(policy, message({"request": "configure"}, offer))
     assert policy.inbound(message({"request": "configure", "filename": "../../etc/x"}, offer)) == Refusal(
         403, "not allowed in this request: filename"
     )

@@ -67,6 +67,12 @@ def test_admin_saves_local_wall_time_as_utc(admin_client_: Client, trip: Trip) -
     )
 
 
+def test_admin_marks_an_engagement_for_recording(admin_client_: Client, trip: Trip) -> None:
+    response = admin_client_.post("/admin/trips/engagement/add/", engagement_form(trip, record="on"))
+    assert response.status_code == 302, errors(response)
+    assert Engagement.objects.get(key="mx-lunch").record is True
+
+
 def test_admin_shows_stored_times_as_local_wall_times(admin_client_: Client, trip: Trip) -> None:
     engagement = Engagement.objects.get(key="mx-meeting")
     html = admin_client_.get(f"/admin/trips/engagement/{engagement.pk}/change/").content.decode()

@@ -88,4 +88,4 @@ def test_pages_name_an_icon_that_is_served(client: Client) -> None:
     assert icon is not None
     served = client.get(icon.group(1))
     assert served.status_code == 200
-    assert b"<svg" in b"".join(served.streaming_content)
+    assert b"<svg" in served.getvalue()

@@ -7,9 +7,17 @@ from virtualtrip.rooms.models import Admission, Room
 
 @admin.register(Room)
 class RoomAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["engagement", "opened_at", "ended_at", "links"]
-    fields = ["engagement", "lobby_roles", "opened_at", "ended_at", "ended_by"]
-    readonly_fields = ["engagement", "opened_at", "ended_at", "ended_by"]
+    list_display = ["engagement", "opened_at", "ended_at", "recording", "links"]
+    fields = [
+        "engagement",
+        "lobby_roles",
+        "opened_at",
+        "ended_at",
+        "ended_by",
+        "recording",
+        "recording_error",
+    ]
+    readonly_fields = ["engagement", "opened_at", "ended_at", "ended_by", "recording", "recording_error"]
 
     @admin.display(description="Join links")
     def links(self, room: Room) -> str:

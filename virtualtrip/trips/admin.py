@@ -15,8 +15,8 @@ class ParticipantInline(admin.TabularInline):  # type: ignore[type-arg]
 class EngagementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = EngagementForm
     inlines = [ParticipantInline]
-    list_display = ["title", "trip", "kind", "starts_at", "timezone", "coverage", "public"]
-    list_filter = ["trip", "kind", "coverage", "public"]
+    list_display = ["title", "trip", "kind", "starts_at", "timezone", "coverage", "public", "record"]
+    list_filter = ["trip", "kind", "coverage", "public", "record"]
     search_fields = ["key", "title"]
 
 

@@ -34,6 +34,7 @@ class EngagementForm(forms.ModelForm):  # type: ignore[type-arg]
             "location",
             "coverage",
             "public",
+            "record",
             "position",
         ]
 
