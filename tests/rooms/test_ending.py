@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 
 from tests.factories.rooms import live_engagement
@@ -14,6 +15,13 @@ from virtualtrip.rooms.janus.servers import server_at
 from virtualtrip.rooms.models import Room
 
 pytestmark = [pytest.mark.janus, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def no_lasting_connections(monkeypatch) -> None:
+    """The sweep reads the database from threads of its own: they close their connections after each
+    read, so none outlives the test (and the test database can be dropped)."""
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
 
 
 def room_on_janus(ended_minutes_ago: float) -> Room:

@@ -10,7 +10,7 @@ import logging
 import threading
 from datetime import datetime, timedelta
 
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
@@ -71,7 +71,7 @@ async def end_empty_rooms(now: datetime, seen_empty: set[int]) -> list[int]:
     ended."""
     ended: list[int] = []
     grace = timedelta(minutes=settings.ROOM_SWEEP_GRACE_MINUTES)
-    for room in await sync_to_async(queries.rooms_past_their_end)(now - grace):
+    for room in await database_sync_to_async(queries.rooms_past_their_end)(now - grace):
         try:
             occupied = await live.room_is_occupied(room)
         except (JanusError, OSError) as error:
@@ -84,7 +84,7 @@ async def end_empty_rooms(now: datetime, seen_empty: set[int]) -> list[int]:
             seen_empty.add(room.pk)
             continue
         seen_empty.discard(room.pk)
-        await sync_to_async(actions.do_end_room)(room, acting=ENDED_BY_SCHEDULE)
+        await database_sync_to_async(actions.do_end_room)(room, acting=ENDED_BY_SCHEDULE)
         await live.destroy_janus_room(room)
         ended.append(room.engagement_id)
     return ended
@@ -93,7 +93,7 @@ async def end_empty_rooms(now: datetime, seen_empty: set[int]) -> list[int]:
 async def sweep_once(seen_empty: set[int]) -> None:
     await end_empty_rooms(timezone.now(), seen_empty)
     settled = timezone.now() - timedelta(seconds=RECORDERS_SETTLE_S)
-    for room_id in await sync_to_async(queries.recordings_waiting)(settled):
+    for room_id in await database_sync_to_async(queries.recordings_waiting)(settled):
         await asyncio.to_thread(_process_in_thread, room_id)
 
 
