@@ -30,16 +30,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-]
 FIRST_FRAME_TIMEOUT_MS = 30_000
 
 CLICK_JOIN = "() => { window.benchStart = performance.now(); document.querySelector('#join').click(); }"
@@ -105,6 +95,7 @@ def run(joins: int, rounds: int) -> None:
     from django.utils import timezone
     from playwright.sync_api import sync_playwright
 
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, MEDIA_ARGS
     from tests.factories.rooms import live_engagement, seat
     from tests.janus import AsgiServer
     from virtualtrip.rooms.actions import do_issue_join_link, do_open_room
@@ -125,7 +116,7 @@ def run(joins: int, rounds: int) -> None:
 
     try:
         with AsgiServer() as app, sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + MEDIA_ARGS)
             host = browser.new_context().new_page()
             host.goto(app.url + links[0])
             host.click("#join")

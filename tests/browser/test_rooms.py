@@ -3,7 +3,9 @@ the real Janus. Run inside the test network namespace (scripts/in-netns.sh), whe
 
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connections
@@ -19,7 +21,7 @@ from virtualtrip.rooms.enums import RecordingState
 from virtualtrip.rooms.models import RecordingTrack, Room
 from virtualtrip.rooms.seats import display_name
 from virtualtrip.trips.enums import Role
-from virtualtrip.trips.models import Participant
+from virtualtrip.trips.models import Engagement, Participant
 
 pytestmark = [pytest.mark.browser, pytest.mark.janus]
 LIVE_TIMEOUT_MS = 20_000
@@ -94,20 +96,41 @@ def labels(page: Page) -> list[str]:
     return sorted(page.locator(".tile:not(.mine) figcaption").all_inner_texts())
 
 
-def test_principal_and_counterpart_see_and_hear_each_other(server, tabs) -> None:
-    engagement = live_engagement()
+@dataclass
+class Call:
+    """A principal and a counterpart in one engagement's room, each receiving the other."""
+
+    engagement: Engagement
+    principal: Participant
+    counterpart: Participant
+    principal_page: Page
+    counterpart_page: Page
+
+    def in_janus(self) -> dict[str, bool]:
+        """Both, publishing, and nobody else: what Janus should list."""
+        return {display_name(self.principal): True, display_name(self.counterpart): True}
+
+
+def start_call(tabs: Tabs, server: AsgiServer, **engagement_fields: Any) -> Call:
+    engagement = live_engagement(**engagement_fields)
     principal = seat(engagement, Role.PRINCIPAL, name="Avery Stone", title="Secretary of State", country="US")
     counterpart = seat(
         engagement, Role.COUNTERPART, name="Lucía Ferrer", title="Foreign Minister", country="MX"
     )
-    principal_page = join(tabs, server, principal)
-    counterpart_page = join(tabs, server, counterpart)
-    wait_state(principal_page, "live")
-    wait_state(counterpart_page, "live")
-    assert_receiving(principal_page, {display_name(counterpart)})
-    assert_receiving(counterpart_page, {display_name(principal)})
-    assert labels(principal_page) == ["Lucía Ferrer — Foreign Minister, Mexico"]
-    assert labels(counterpart_page) == ["Avery Stone — Secretary of State, United States"]
+    call = Call(
+        engagement, principal, counterpart, join(tabs, server, principal), join(tabs, server, counterpart)
+    )
+    assert_receiving(call.principal_page, {display_name(counterpart)})
+    assert_receiving(call.counterpart_page, {display_name(principal)})
+    return call
+
+
+def test_principal_and_counterpart_see_and_hear_each_other(server, tabs) -> None:
+    call = start_call(tabs, server)
+    assert call.principal_page.evaluate("window.vtRoom.state") == "live"
+    assert call.counterpart_page.evaluate("window.vtRoom.state") == "live"
+    assert labels(call.principal_page) == ["Lucía Ferrer — Foreign Minister, Mexico"]
+    assert labels(call.counterpart_page) == ["Avery Stone — Secretary of State, United States"]
 
 
 FORGED_PUBLISH = """
@@ -161,12 +184,9 @@ def test_journalist_waits_in_lobby_is_admitted_watches_and_cannot_publish(server
 
 
 def test_media_server_killed_mid_call_everyone_rejoins(server, tabs, own_janus) -> None:
-    engagement = live_engagement()
-    principal = seat(engagement, Role.PRINCIPAL, name="Avery Stone")
-    counterpart = seat(engagement, Role.COUNTERPART, name="Lucía Ferrer")
-    principal_page = join(tabs, server, principal)
-    counterpart_page = join(tabs, server, counterpart)
-    assert_receiving(principal_page, {display_name(counterpart)})
+    call = start_call(tabs, server)
+    principal, counterpart = call.principal, call.counterpart
+    principal_page, counterpart_page = call.principal_page, call.counterpart_page
 
     own_janus.process.kill()
     killed_at = time.monotonic()
@@ -204,13 +224,9 @@ def test_recorded_meeting_becomes_one_audio_file_and_one_per_speaker(
     server, tabs, settings, tmp_path, admin_client
 ) -> None:
     settings.RECORDINGS_DIR = tmp_path
-    engagement = live_engagement(record=True)
-    principal = seat(engagement, Role.PRINCIPAL, name="Avery Stone", title="Secretary of State")
-    counterpart = seat(engagement, Role.COUNTERPART, name="Lucía Ferrer", title="Foreign Minister")
-    principal_page = join(tabs, server, principal)
-    counterpart_page = join(tabs, server, counterpart)
-    assert_receiving(principal_page, {display_name(counterpart)})
-    assert_receiving(counterpart_page, {display_name(principal)})
+    call = start_call(tabs, server, record=True)
+    engagement, principal, counterpart = call.engagement, call.principal, call.counterpart
+    principal_page, counterpart_page = call.principal_page, call.counterpart_page
     time.sleep(3)
 
     principal_page.once("dialog", lambda dialog: dialog.accept())
@@ -248,37 +264,26 @@ def remote_labels_settle(page: Page, expected: list[str]) -> None:
         time.sleep(0.25)
 
 
-def test_reload_rejoins_with_the_same_identity_and_leaves_no_ghost(server, tabs) -> None:
-    engagement = live_engagement()
-    principal = seat(engagement, Role.PRINCIPAL, name="Avery Stone", title="Secretary of State")
-    counterpart = seat(engagement, Role.COUNTERPART, name="Lucía Ferrer", title="Foreign Minister")
-    principal_page = join(tabs, server, principal)
-    counterpart_page = join(tabs, server, counterpart)
-    assert_receiving(counterpart_page, {display_name(principal)})
+def assert_back_as_before(call: Call) -> None:
+    """The principal is back: media both ways, one tile (no ghost of the old session), two in Janus."""
+    wait_state(call.principal_page, "live")
+    assert_receiving(call.counterpart_page, {display_name(call.principal)})
+    assert_receiving(call.principal_page, {display_name(call.counterpart)})
+    remote_labels_settle(call.counterpart_page, [display_name(call.principal)])
+    assert janus_participants(call.engagement) == call.in_janus()
 
-    principal_page.reload()
-    wait_state(principal_page, "live")
-    assert_receiving(counterpart_page, {display_name(principal)})
-    assert_receiving(principal_page, {display_name(counterpart)})
-    remote_labels_settle(counterpart_page, [display_name(principal)])
-    assert janus_participants(engagement) == {display_name(principal): True, display_name(counterpart): True}
+
+def test_reload_rejoins_with_the_same_identity_and_leaves_no_ghost(server, tabs) -> None:
+    call = start_call(tabs, server)
+    call.principal_page.reload()
+    assert_back_as_before(call)
 
 
 def test_dropped_network_rejoins_by_itself(server, tabs) -> None:
-    engagement = live_engagement()
-    principal = seat(engagement, Role.PRINCIPAL, name="Avery Stone")
-    counterpart = seat(engagement, Role.COUNTERPART, name="Lucía Ferrer")
-    principal_page = join(tabs, server, principal)
-    counterpart_page = join(tabs, server, counterpart)
-    assert_receiving(counterpart_page, {display_name(principal)})
-
-    principal_page.context.set_offline(True)
-    wait_state(principal_page, "reconnecting")
-    assert "offline" in principal_page.locator("#connection").inner_text()
+    call = start_call(tabs, server)
+    call.principal_page.context.set_offline(True)
+    wait_state(call.principal_page, "reconnecting")
+    assert "offline" in call.principal_page.locator("#connection").inner_text()
     time.sleep(3)
-    principal_page.context.set_offline(False)
-    wait_state(principal_page, "live")
-    assert_receiving(counterpart_page, {display_name(principal)})
-    assert_receiving(principal_page, {display_name(counterpart)})
-    remote_labels_settle(counterpart_page, [display_name(principal)])
-    assert janus_participants(engagement) == {display_name(principal): True, display_name(counterpart): True}
+    call.principal_page.context.set_offline(False)
+    assert_back_as_before(call)
