@@ -146,3 +146,15 @@ def test_a_failed_recording_says_why_lists_nothing_and_can_be_made_again() -> No
     actions.do_remake_recording(room)
     assert process_recording(room.pk) is True
     assert RecordingTrack.objects.filter(room=room).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_staff_speaker_is_named_as_on_their_video(django_user_model) -> None:
+    room = ended_room()
+    user = django_user_model.objects.create_user("aide", first_name="Kim", last_name="Ode", is_staff=True)
+    put(room.engagement_id, FIRST, f"u{user.pk}-1-audio-0.mjr")
+    assert process_recording(room.pk) is True
+    assert set(RecordingTrack.objects.filter(room=room).values_list("speaker", flat=True)) == {
+        "",
+        "Kim Ode — Trip staff",
+    }

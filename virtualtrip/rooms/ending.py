@@ -6,6 +6,7 @@ when several processes look at it.
 """
 
 import asyncio
+import contextlib
 import logging
 import threading
 from datetime import datetime, timedelta
@@ -85,7 +86,8 @@ async def end_empty_rooms(now: datetime, seen_empty: set[int]) -> list[int]:
             continue
         seen_empty.discard(room.pk)
         await database_sync_to_async(actions.do_end_room)(room, acting=ENDED_BY_SCHEDULE)
-        await live.destroy_janus_room(room)
+        with contextlib.suppress(JanusError):  # already gone with a Janus restart: nothing to destroy
+            await live.destroy_janus_room(room)
         ended.append(room.engagement_id)
     return ended
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from virtualtrip.rooms.enums import AdmissionState, RecordingState, RoomStatus
 from virtualtrip.rooms.models import Admission, JoinPass, RecordingTrack, Room, default_lobby_roles
-from virtualtrip.rooms.seats import Seat, display_name, participant_seat, staff_seat
+from virtualtrip.rooms.seats import Seat, display_name, participant_seat, staff_display, staff_seat
 from virtualtrip.trips.models import Engagement, Participant, Person
 
 Grants = dict[str, Any]
@@ -73,8 +73,7 @@ def access_seat(
             raise RoomAccessDenied("Your link is in use in another browser.")
         return participant_seat(participant, lobby_roles(engagement))
     if user is not None and user.is_authenticated and getattr(user, "is_staff", False):
-        name = getattr(user, "get_full_name", lambda: "")() or user.get_username()
-        return staff_seat(engagement.pk, int(user.pk), name)
+        return staff_seat(engagement.pk, user)
     raise RoomAccessDenied("Open your personal join link to enter this room, or log in as staff.")
 
 
@@ -126,8 +125,7 @@ def speaker(engagement_id: int, seat_key: str) -> Speaker:
     number = int(seat_key[1:])
     if seat_key.startswith("u"):
         user = get_user_model().objects.filter(pk=number).first()
-        name = (user.get_full_name() or user.get_username()) if user is not None else f"User {number}"
-        return Speaker(None, f"{name} — Trip staff")
+        return Speaker(None, staff_display(user) if user is not None else f"User {number} — Trip staff")
     participant = (
         Participant.objects.select_related("person")
         .filter(engagement_id=engagement_id, person_id=number)

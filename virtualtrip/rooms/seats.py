@@ -1,6 +1,7 @@
 """Who someone is in a room: their seat, resolved on the server from the trip and never from the browser."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from virtualtrip.rooms.capabilities import STAFF_USER, Capability, capability
 from virtualtrip.trips.enums import Role
@@ -52,5 +53,11 @@ def participant_seat(participant: Participant, lobby_roles: list[str]) -> Seat:
     )
 
 
-def staff_seat(engagement_id: int, user_id: int, name: str) -> Seat:
-    return Seat(engagement_id, None, user_id, STAFF_USER, f"{name} — Trip staff", in_lobby=False)
+def staff_display(user: Any) -> str:
+    """The label of a staff account that logged in instead of using a join link."""
+    name = getattr(user, "get_full_name", lambda: "")() or user.get_username()
+    return f"{name} — Trip staff"
+
+
+def staff_seat(engagement_id: int, user: Any) -> Seat:
+    return Seat(engagement_id, None, int(user.pk), STAFF_USER, staff_display(user), in_lobby=False)
