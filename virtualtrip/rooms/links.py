@@ -34,13 +34,16 @@ def link_expiry(engagement: Engagement) -> datetime:
 
 
 def make_join_token(engagement: Engagement, person_id: int, version: int) -> str:
+    """The same person, engagement, version and expiry always give the same token, so a link shown
+    twice is the same link (a timestamped signature would change it every second)."""
     expires = int(link_expiry(engagement).timestamp())
-    return signing.dumps({"e": engagement.pk, "u": person_id, "v": version, "x": expires}, salt=SALT)
+    payload = {"e": engagement.pk, "u": person_id, "v": version, "x": expires}
+    return signing.Signer(salt=SALT).sign_object(payload)
 
 
 def read_join_token(token: str, now: datetime | None = None) -> JoinClaim:
     try:
-        data = signing.loads(token, salt=SALT)
+        data = signing.Signer(salt=SALT).unsign_object(token)
         claim = JoinClaim(
             int(data["e"]), int(data["u"]), int(data["v"]), datetime.fromtimestamp(int(data["x"]), tz=UTC)
         )
