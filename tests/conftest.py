@@ -1,4 +1,7 @@
 import copy
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +120,18 @@ def write_trip(tmp_path: Path):  # type: ignore[no-untyped-def]
         return path
 
     return write
+
+
+@pytest.fixture
+def run(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Runs `virtualtrip ARGS` in a fresh SQLite database of its own."""
+    env = {"PATH": os.environ["PATH"], "VIRTUALTRIP_DATA_DIR": str(tmp_path / "data")}
+    subprocess.run(
+        [sys.executable, "-m", "virtualtrip.cli", "migrate", "-v0"], env=env, check=True, timeout=120
+    )
+
+    def virtualtrip(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "virtualtrip.cli", *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+    return virtualtrip

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "virtualtrip.trips",
     "virtualtrip.rooms",
+    "virtualtrip.publishing",
 ]
 
 MIDDLEWARE = [
@@ -115,8 +116,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "trips:index"
 LOGOUT_REDIRECT_URL = "trips:index"
 
-LANGUAGE_CODE = "en-us"
-LANGUAGES = [("en", "English")]
+# The interface speaks English, Spanish and French; English pages have no prefix, the others
+# live under /es/ and /fr/. Messages are compiled at install (`virtualtrip compilemessages`).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -179,4 +182,7 @@ JOIN_LINK_VALID_AFTER_END_HOURS = int(os.environ.get("VIRTUALTRIP_JOIN_LINK_VALI
 RECORDINGS_DIR = Path(os.environ.get("VIRTUALTRIP_RECORDINGS_DIR", DATA_DIR / "recordings"))
 # A room left empty this long after its scheduled end is ended by the sweep that `serve` runs.
 ROOM_SWEEP_GRACE_MINUTES = int(os.environ.get("VIRTUALTRIP_ROOM_SWEEP_GRACE_MINUTES", "5"))
+# Documents' attachments: where they are kept, and what is accepted.
+MEDIA_ROOT = Path(os.environ.get("VIRTUALTRIP_MEDIA_DIR", DATA_DIR / "media"))
+ATTACHMENT_MAX_BYTES = int(os.environ.get("VIRTUALTRIP_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
 SITE_URL = os.environ.get("VIRTUALTRIP_SITE_URL", "http://127.0.0.1:8000")

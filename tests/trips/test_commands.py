@@ -1,29 +1,9 @@
 """The `virtualtrip` command line as a planner uses it: a real process, real exit codes."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import as_yaml, trip_document
-
-
-@pytest.fixture
-def run(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Runs `virtualtrip ARGS` in a fresh SQLite database of its own."""
-    env = {"PATH": os.environ["PATH"], "VIRTUALTRIP_DATA_DIR": str(tmp_path / "data")}
-    subprocess.run(
-        [sys.executable, "-m", "virtualtrip.cli", "migrate", "-v0"], env=env, check=True, timeout=120
-    )
-
-    def virtualtrip(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "virtualtrip.cli", *args]
-        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
-
-    return virtualtrip
 
 
 def test_import_prints_the_slug_and_export_gives_it_back(run, write_trip) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,88 @@
+"""Reads of documents for pages, feeds, the sitemap, the API, search and other apps.
+
+Every public surface reads through `visible_documents`, so an embargo or an unpublished draft cannot
+leak through a surface that forgot to filter. `now` is a parameter so that tests can move the clock.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from virtualtrip.publishing.enums import ORIGINAL_LANGUAGE, DocumentKind
+from virtualtrip.publishing.models import Attachment, Document
+from virtualtrip.trips.enums import Coverage
+from virtualtrip.trips.models import Engagement, Trip
+
+
+def visible_documents(now: datetime | None = None) -> QuerySet[Document]:
+    """Documents the public may see at `now`: published, past any embargo, and not about a private
+    engagement. Newest first."""
+    now = now or timezone.now()
+    return (
+        Document.objects.filter(live=True, live_revision__isnull=False)
+        .filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
+        .filter(Q(engagement__isnull=True) | Q(engagement__public=True))
+        .select_related("trip", "destination", "engagement", "live_revision")
+        .order_by("-live_revision__date", "-first_published_at", "-pk")
+    )
+
+
+def trip_documents(trip: Trip, now: datetime | None = None) -> QuerySet[Document]:
+    return visible_documents(now).filter(trip=trip)
+
+
+def get_visible_document(trip: Trip, pk: int, now: datetime | None = None) -> Document:
+    """One public document; `Document.DoesNotExist` when there is none to show at `now`."""
+    return trip_documents(trip, now).get(pk=pk)
+
+
+def in_language(documents: list[Document], language: str) -> list[Document]:
+    """Each original once, replaced by its version in `language` where that one is visible too.
+
+    `documents` must hold the originals and their visible translations.
+    """
+    versions = {(d.translation_of_id, d.language): d for d in documents if d.translation_of_id}
+    present = {d.pk for d in documents}
+    return [
+        versions.get((d.pk, language), d)
+        for d in documents
+        if d.translation_of_id is None or d.translation_of_id not in present
+    ]
+
+
+def translations(document: Document, now: datetime | None = None) -> list[Document]:
+    """Every visible version of the document, the original first, then by language."""
+    original_id = document.translation_of_id or document.pk
+    family = visible_documents(now).filter(Q(pk=original_id) | Q(translation_of_id=original_id))
+    return sorted(family, key=lambda d: (d.language != ORIGINAL_LANGUAGE, d.language))
+
+
+def public_attachments(document: Document) -> QuerySet[Attachment]:
+    return document.attachments.filter(published=True)
+
+
+@dataclass(frozen=True)
+class ReadoutNotice:
+    """What an engagement's page says about its readout: one will follow, or here it is."""
+
+    expected: bool
+    readout: Document | None
+
+
+def readout_notice(engagement: Engagement, language: str, now: datetime | None = None) -> ReadoutNotice:
+    """Closed-press engagements get a readout; until it is public, the page says one will follow."""
+    found = list(
+        visible_documents(now).filter(engagement=engagement, kind=DocumentKind.READOUT).order_by("pk")
+    )
+    chosen = in_language(found, language)
+    return ReadoutNotice(engagement.coverage == Coverage.CLOSED_PRESS, chosen[0] if chosen else None)
+
+
+def search_documents(query: str, now: datetime | None = None) -> QuerySet[Document]:
+    """Visible documents whose live title or text holds every word of `query`."""
+    found = visible_documents(now)
+    for word in query.split()[:10]:
+        found = found.filter(Q(live_revision__title__icontains=word) | Q(live_revision__body__icontains=word))
+    return found
