@@ -17,7 +17,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-install: system $(STAMP)
+# The interface's translations, compiled from the .po files kept in each app's locale folder.
+MESSAGES := $(patsubst %.po,%.mo,$(shell find virtualtrip -path '*/locale/*' -name '*.po'))
+%.mo: %.po
+	msgfmt --check -o $@ $<
+
+install: system $(STAMP) $(MESSAGES)
 
 demo: install
 	$(BIN)/virtualtrip migrate --noinput

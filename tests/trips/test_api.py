@@ -91,6 +91,8 @@ def test_openapi_document_describes_every_endpoint(client: Client, db: None) -> 
         "/api/trips",
         "/api/trips/{slug}",
         "/api/trips/{slug}/destinations",
+        "/api/trips/{slug}/documents",
+        "/api/trips/{slug}/documents/{pk}",
         "/api/trips/{slug}/engagements",
         "/api/trips/{slug}/engagements/{key}",
         "/api/trips/{slug}/people",

@@ -17,7 +17,7 @@ def test_trip_page_shows_times_at_the_destination_and_at_home(client: Client, tr
         "10:15 a.m. in Mexico City, 11:15 a.m. in Washington, D.C. · 45 min",
         "4:00 p.m. in Washington, D.C. · 30 min",
     ]
-    assert texts(html, tag="h2") == ["Mexico", "United States"]
+    assert texts(html, tag="h3") == ["Mexico", "United States"]
 
 
 def test_trip_page_hides_private_engagements_from_the_public(client: Client, trip: Trip) -> None:
@@ -28,7 +28,7 @@ def test_trip_page_hides_private_engagements_from_the_public(client: Client, tri
 
 def test_trip_page_shows_private_engagements_to_staff_marked(staff_client: Client, trip: Trip) -> None:
     html = staff_client.get("/trips/test-trip/").content.decode()
-    assert texts(html, tag="h3") == [
+    assert texts(html, tag="h4") == [
         "Meeting with the Foreign Secretary",
         "Private talk with the counterpart",
         "Press availability",

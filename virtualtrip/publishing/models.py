@@ -11,6 +11,8 @@ keeps the question's words for the page.
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import translation
 
 from virtualtrip.publishing.enums import Clearance, DocumentKind, Language
 from virtualtrip.trips.models import Destination, Engagement, Trip
@@ -63,6 +65,14 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.language})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("publishing:document", args=[self.trip.slug, self.pk])
+
+    def url_in_its_language(self) -> str:
+        """The document's page with the interface in the document's own language (for hreflang)."""
+        with translation.override(self.language):
+            return self.get_absolute_url()
 
 
 class Revision(models.Model):

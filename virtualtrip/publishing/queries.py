@@ -14,6 +14,7 @@ from virtualtrip.publishing.enums import ORIGINAL_LANGUAGE, DocumentKind
 from virtualtrip.publishing.models import Attachment, Document
 from virtualtrip.trips.enums import Coverage
 from virtualtrip.trips.models import Engagement, Trip
+from virtualtrip.trips.validators import country_name
 
 
 def visible_documents(now: datetime | None = None) -> QuerySet[Document]:
@@ -86,3 +87,39 @@ def search_documents(query: str, now: datetime | None = None) -> QuerySet[Docume
     for word in query.split()[:10]:
         found = found.filter(Q(live_revision__title__icontains=word) | Q(live_revision__body__icontains=word))
     return found
+
+
+def readout_notices(trip: Trip, language: str, now: datetime | None = None) -> dict[int, ReadoutNotice]:
+    """The readout notice of each of the trip's engagements that has or expects one, in one query."""
+    readouts = in_language(list(trip_documents(trip, now).filter(kind=DocumentKind.READOUT)), language)
+    by_engagement = {d.engagement_id: d for d in sorted(readouts, key=lambda d: -d.pk) if d.engagement_id}
+    closed = set(trip.engagements.filter(coverage=Coverage.CLOSED_PRESS).values_list("pk", flat=True))
+    return {pk: ReadoutNotice(pk in closed, by_engagement.get(pk)) for pk in closed | set(by_engagement)}
+
+
+@dataclass(frozen=True)
+class DocumentGroup:
+    """The documents of one place of the trip: its home city, or a destination."""
+
+    heading: str
+    anchor: str
+    documents: list[Document]
+
+
+@dataclass(frozen=True)
+class TripDocuments:
+    public_schedules: list[Document]
+    groups: list[DocumentGroup]
+
+
+def trip_page_documents(trip: Trip, language: str, now: datetime | None = None) -> TripDocuments:
+    """The trip's public documents in `language` where translated: public schedules apart, the rest
+    grouped by place (home first, then destinations in order), newest first."""
+    documents = in_language(list(trip_documents(trip, now)), language)
+    schedules = [d for d in documents if d.kind == DocumentKind.PUBLIC_SCHEDULE]
+    others = [d for d in documents if d.kind != DocumentKind.PUBLIC_SCHEDULE]
+    groups = [DocumentGroup(trip.home_city, "home", [d for d in others if d.destination_id is None])]
+    for destination in trip.destinations.order_by("position"):
+        mine = [d for d in others if d.destination_id == destination.pk]
+        groups.append(DocumentGroup(country_name(destination.country), f"documents-{destination.pk}", mine))
+    return TripDocuments(schedules, [group for group in groups if group.documents])

@@ -1,11 +1,16 @@
-"""How an engagement's time reads to people in different zones."""
+"""How an engagement's time reads to people in different zones, and the itinerary as pages show it."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from virtualtrip.trips.models import Engagement, Trip
-from virtualtrip.trips.times import clock, get_zone, zone_city
+from django.http import HttpRequest
+
+from virtualtrip.trips import queries
+from virtualtrip.trips.models import Destination, Engagement, Trip
+from virtualtrip.trips.schedule import coverage_line
+from virtualtrip.trips.times import clock, get_zone, known_zones, zone_city
+from virtualtrip.trips.validators import country_name, timezone_problem
 
 
 @dataclass(frozen=True)
@@ -55,3 +60,63 @@ def duration_text(engagement: Engagement) -> str:
     if not hours:
         return f"{rest} min"
     return f"{hours} h {rest:02d} min" if rest else f"{hours} h"
+
+
+@dataclass(frozen=True)
+class ItineraryItem:
+    engagement: Engagement
+    readings: list[Reading]
+    day: date
+    duration: str
+    coverage: str
+
+
+@dataclass(frozen=True)
+class ItineraryLeg:
+    destination: Destination
+    country: str
+    engagements: list[ItineraryItem]
+
+
+def itinerary_legs(trip: Trip, viewer: queries.Viewer, picked: ZoneInfo | None) -> list[ItineraryLeg]:
+    """The itinerary as the trip page lists it: destinations in order, each engagement with its
+    times read at the destination, at home and in the viewer's zone."""
+    return [
+        ItineraryLeg(
+            leg.destination,
+            country_name(leg.destination.country),
+            [
+                ItineraryItem(
+                    engagement,
+                    readings(engagement, trip, picked),
+                    engagement.starts_at.astimezone(get_zone(engagement.timezone)).date(),
+                    duration_text(engagement),
+                    coverage_line(engagement.coverage),
+                )
+                for engagement in leg.engagements
+            ],
+        )
+        for leg in queries.itinerary(trip, viewer)
+    ]
+
+
+def picked_zone(request: HttpRequest) -> tuple[ZoneInfo | None, str | None]:
+    """The zone the viewer asked for with ?tz=, and a message when it is not a zone."""
+    name = request.GET.get("tz", "").strip()
+    if not name:
+        return None, None
+    problem = timezone_problem(name)
+    if problem:
+        return None, problem[0].upper() + problem[1:]
+    return get_zone(name), None
+
+
+def zone_context(request: HttpRequest) -> tuple[ZoneInfo | None, dict[str, object]]:
+    """The viewer's zone, and what the zone picker (trips/_zone_picker.html) needs to render."""
+    picked, zone_error = picked_zone(request)
+    return picked, {
+        "picked": picked,
+        "zone_error": zone_error,
+        "zone_query": request.GET.get("tz", ""),
+        "all_zones": sorted(known_zones()),
+    }

@@ -4,6 +4,7 @@ Times are stored in UTC; every engagement keeps the IANA zone its local times ar
 """
 
 from django.db import models
+from django.urls import reverse
 
 from virtualtrip.trips.enums import Coverage, EngagementKind, Role
 from virtualtrip.trips.validators import validate_country, validate_languages, validate_timezone
@@ -26,6 +27,10 @@ class Trip(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        """The trip's landing page, which publishing serves: it shows the trip's documents."""
+        return reverse("publishing:trip", args=[self.slug])
 
 
 class Person(models.Model):

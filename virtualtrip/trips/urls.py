@@ -23,7 +23,6 @@ register_converter(IsoDateConverter, "isodate")
 app_name = "trips"
 urlpatterns = [
     path("", views.trip_index, name="index"),
-    path("trips/<slug:slug>/", views.trip_detail, name="detail"),
     path("trips/<slug:slug>/schedule/<isodate:day>/", views.schedule_day, name="schedule-day"),
     path("trips/<slug:slug>/schedule.ics", views.schedule_ics, name="schedule-ics"),
 ]
