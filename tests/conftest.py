@@ -135,3 +135,13 @@ def run(tmp_path: Path):  # type: ignore[no-untyped-def]
         return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
 
     return virtualtrip
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():  # type: ignore[no-untyped-def]
+    """A request under /es/ or /fr/ leaves its language active in the thread; put English back so
+    that links made by later code are unprefixed, as they are in production outside a request."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")

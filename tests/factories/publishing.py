@@ -17,7 +17,7 @@ DESKS = {"editor": "Editors", "clearer": "Clearers", "publisher": "Publishers"}
 
 def desk_user(desk: str, username: str | None = None) -> User:
     """A user in one of the press office's groups: 'editor', 'clearer' or 'publisher'."""
-    user = User.objects.create_user(username or desk, password="a-long-test-password")
+    user = User.objects.create_user(username or desk, password="a-long-test-password", is_staff=True)
     user.groups.add(Group.objects.get(name=DESKS[desk]))
     return user
 

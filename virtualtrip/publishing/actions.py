@@ -9,14 +9,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from virtualtrip.publishing.attachments import AttachmentRefused, attachment_type
 from virtualtrip.publishing.enums import ORIGINAL_LANGUAGE, Clearance, DocumentKind, Language
-from virtualtrip.publishing.markdown import render_markdown
-from virtualtrip.publishing.models import ClearanceStep, Document, Revision
+from virtualtrip.publishing.markdown import escape_markdown, render_markdown
+from virtualtrip.publishing.models import Attachment, ClearanceStep, Document, Revision
 from virtualtrip.publishing.problems import DocumentInputError, EditConflict, FieldProblem, WorkflowRefused
 from virtualtrip.trips.models import Destination, Engagement, Trip
+from virtualtrip.trips.schedule import public_schedule
 
 Actor = User | AnonymousUser | None
 
@@ -370,3 +373,74 @@ def _go_live(document: Document, revision: Revision, now: datetime) -> None:
     document.first_published_at = document.first_published_at or public_from
     document.last_published_at = public_from
     document.attachments.update(published=True)
+
+
+def check_add_attachment(document: Document, upload: UploadedFile, *, acting_user: Actor) -> str:
+    """The attachment's content type, once the person may add it and the file is acceptable."""
+    if acting_user is not None:
+        _require(acting_user, "publishing.change_document")
+    try:
+        return attachment_type(upload)
+    except AttachmentRefused as refused:
+        raise DocumentInputError([FieldProblem("attachment", str(refused))]) from None
+
+
+@transaction.atomic
+def do_add_attachment(
+    document: Document, upload: UploadedFile, content_type: str, *, title: str, acting_user: Actor
+) -> Attachment:
+    """Attach a file. It is public only once the document is next published; a document past draft
+    goes back to draft, since what is published changes."""
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    attachment = Attachment.objects.create(
+        document=locked,
+        title=title.strip() or (upload.name or "attachment"),
+        file=upload,
+        content_type=content_type,
+        size_bytes=upload.size or 0,
+        position=locked.attachments.count(),
+    )
+    if locked.state != Clearance.DRAFT:
+        revision = locked.revisions.get(number=locked.revision_number)
+        _record_step(locked, revision, Clearance.DRAFT, acting_user, f"attachment added: {attachment.title}")
+        locked.save()
+    document.refresh_from_db()
+    return attachment
+
+
+def draft_public_schedule_text(trip: Trip, day: date) -> DocumentText:
+    """The day's public schedule from the itinerary, as Markdown an editor can correct."""
+    schedule = public_schedule(trip, day)
+    lines = [f"**{escape_markdown(schedule.principal)}**", ""] if schedule.principal else []
+    lines += [f"*All times are {escape_markdown(schedule.zone_place)} time ({schedule.zone.key}).*", ""]
+    for line in schedule.lines:
+        lines += [
+            f"**{line.clock}** — {escape_markdown(line.title)}\\",
+            f"{escape_markdown(line.place)}\\",
+            line.coverage,
+            "",
+        ]
+    if not schedule.lines:
+        lines.append("No public engagements.")
+    title = f"Public Schedule for {day:%A, %B} {day.day}, {day.year}"
+    return DocumentText(title=title, date=day, body="\n".join(lines).strip() + "\n")
+
+
+@transaction.atomic
+def do_draft_public_schedule(trip: Trip, day: date, *, acting_user: Actor) -> Document:
+    """Create the day's public schedule as a draft, or, when the day has one, save the itinerary's
+    current version as its new revision (a published one stays live until republished)."""
+    if acting_user is not None:
+        _require(acting_user, "publishing.add_document")
+    text = draft_public_schedule_text(trip, day)
+    existing = Document.objects.filter(
+        trip=trip, kind=DocumentKind.PUBLIC_SCHEDULE, date=day, translation_of__isnull=True
+    ).first()
+    if existing is None:
+        checked = CheckedDocument(
+            trip, DocumentKind.PUBLIC_SCHEDULE, ORIGINAL_LANGUAGE, None, None, None, text
+        )
+        return do_create_document(checked, acting_user=acting_user)
+    if existing.body != text.body or existing.title != text.title:
+        do_edit_document(existing, text, base_revision=existing.revision_number, acting_user=acting_user)
+    return existing

@@ -29,3 +29,12 @@ def render_markdown(text: str) -> str:
         link_rel="noopener noreferrer",
         filter_style_properties={"text-align"},
     )
+
+
+_INLINE = set("\\`*_[]<>|")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Markdown shows exactly as written (names and titles put into generated documents)."""
+    escaped = "".join("\\" + char if char in _INLINE else char for char in text)
+    return "\\" + escaped if escaped[:1] in {"#", "-", "+", "="} else escaped

@@ -9,6 +9,8 @@ from datetime import datetime
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from virtualtrip.realtime import send_event_on_commit
 from virtualtrip.rooms import protocol
@@ -42,7 +44,11 @@ def do_issue_join_link(participant: Participant, *, acting_user: object, reissue
         join_pass.device = ""
         join_pass.reissued_at = timezone.now()
         join_pass.save(update_fields=["version", "device", "reissued_at"])
-        _revoke(participant.engagement_id, participant.person_id, "Your link was replaced by a new one.")
+        _revoke(
+            participant.engagement_id,
+            participant.person_id,
+            gettext_noop("Your link was replaced by a new one."),
+        )
     token = make_join_token(participant.engagement, participant.person_id, join_pass.version)
     return reverse("rooms:join", args=[token])
 
@@ -62,14 +68,18 @@ def do_claim_join_link(
         .first()
     )
     if participant is None:
-        raise JoinLinkInvalid("This link's holder is no longer on the list for this engagement.")
+        raise JoinLinkInvalid(_("This link's holder is no longer on the list for this engagement."))
     join_pass = JoinPass.objects.select_for_update().filter(participant=participant).first()
     if join_pass is None or join_pass.version != claim.version:
-        raise JoinLinkInvalid("This link has been replaced by a newer one: use the latest link you received.")
+        raise JoinLinkInvalid(
+            _("This link has been replaced by a newer one: use the latest link you received.")
+        )
     if not _bind_to_device(join_pass, device):
         raise JoinLinkInvalid(
-            "This link is already in use in another browser. A personal link works in one browser "
-            "only; ask the trip's planners to re-issue it if you need to change browsers."
+            _(
+                "This link is already in use in another browser. A personal link works in one browser "
+                "only; ask the trip's planners to re-issue it if you need to change browsers."
+            )
         )
     grant = {"person": participant.person_id, "version": join_pass.version}
     return participant.engagement, grant
@@ -80,15 +90,15 @@ def do_travel(seat: Seat, engagement: Engagement, device: str) -> dict[str, int]
     """Seat a traveller in `engagement` (their next room) without a second link: the grant for it,
     or None for staff accounts, who need none."""
     if not seat.can.travels:
-        raise RoomActionRefused("Only the principal, the delegation and staff travel between rooms.")
+        raise RoomActionRefused(_("Only the principal, the delegation and staff travel between rooms."))
     if seat.person_id is None:
         return None
     participant = Participant.objects.filter(engagement=engagement, person_id=seat.person_id).first()
     if participant is None:
-        raise RoomAccessDenied("You are not on the list for that engagement.")
-    join_pass, _ = JoinPass.objects.select_for_update().get_or_create(participant=participant)
+        raise RoomAccessDenied(_("You are not on the list for that engagement."))
+    join_pass, _created = JoinPass.objects.select_for_update().get_or_create(participant=participant)
     if not _bind_to_device(join_pass, device):
-        raise RoomAccessDenied("Your link to that engagement is in use in another browser.")
+        raise RoomAccessDenied(_("Your link to that engagement is in use in another browser."))
     return {"person": participant.person_id, "version": join_pass.version}
 
 
@@ -128,10 +138,12 @@ def do_knock(seat: Seat) -> AdmissionState:
 
 def check_decide_admission(seat: Seat, person_id: int, admit: bool) -> Admission:
     if not seat.can.keeps_lobby:
-        raise RoomActionRefused("Only a host, a moderator or the principal's staff admit people.")
+        raise RoomActionRefused(_("Only a host, a moderator or the principal's staff admit people."))
     admission = Admission.objects.filter(engagement_id=seat.engagement_id, person_id=person_id).first()
     if admission is None:
-        raise RoomActionRefused(f"Nobody with id {person_id} is waiting in this room's lobby.")
+        raise RoomActionRefused(
+            _("Nobody with id %(person)s is waiting in this room's lobby.") % {"person": person_id}
+        )
     return do_decide_admission(admission, admit, acting=seat.display)
 
 
@@ -152,7 +164,7 @@ def do_decide_admission(admission: Admission, admit: bool, *, acting: str) -> Ad
 
 def check_end_room(seat: Seat) -> Room:
     if not seat.can.keeps_lobby:
-        raise RoomActionRefused("Only a host, a moderator or the principal's staff end the meeting.")
+        raise RoomActionRefused(_("Only a host, a moderator or the principal's staff end the meeting."))
     room = Room.objects.get(engagement_id=seat.engagement_id)
     return do_end_room(room, acting=seat.display)
 
@@ -214,10 +226,12 @@ def do_fail_recording(room: Room, problem: str) -> None:
 
 def do_revoke_participant(engagement_id: int, person_id: int) -> None:
     """A person was taken off an engagement: their browser leaves the room at once."""
-    _revoke(engagement_id, person_id, "You are no longer on the list for this engagement.")
+    _revoke(engagement_id, person_id, gettext_noop("You are no longer on the list for this engagement."))
 
 
 def _revoke(engagement_id: int, person_id: int, reason: str) -> None:
+    """Tell the person's browser it lost its seat. `reason` stays in English: the person's browser
+    translates it (room.js), since the request that revokes is someone else's, in their language."""
     event = protocol.SeatRevoked(person=person_id, reason=reason)
     send_event_on_commit(protocol.seat_group(engagement_id, person_seat_key(person_id)), event)
 

@@ -10,7 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from virtualtrip.trips.models import Engagement
 
@@ -49,12 +51,17 @@ def read_join_token(token: str, now: datetime | None = None) -> JoinClaim:
         )
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise JoinLinkInvalid(
-            "This link is not one of ours: it may be incomplete or altered. "
-            "Open the link exactly as you received it."
+            _(
+                "This link is not one of ours: it may be incomplete or altered. "
+                "Open the link exactly as you received it."
+            )
         ) from None
     if (now or timezone.now()) > claim.expires_at:
+        # The date as the page's language writes it; the claim's time is in UTC.
+        # Translators: a day, month and year, in the letters of Django's date filter.
+        day = dateformat.format(claim.expires_at, pgettext("date format: day, month and year", "d F Y"))
         raise JoinLinkInvalid(
-            f"This link expired on {claim.expires_at:%d %B %Y at %H:%M} UTC. "
-            "Ask the trip's planners for a new one."
+            _("This link expired on %(day)s at %(time)s UTC. Ask the trip's planners for a new one.")
+            % {"day": day, "time": f"{claim.expires_at:%H:%M}"}
         )
     return claim

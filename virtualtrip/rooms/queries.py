@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.translation import gettext as _
 
 from virtualtrip.rooms.enums import AdmissionState, RecordingState, RoomStatus
 from virtualtrip.rooms.models import Admission, JoinPass, RecordingTrack, Room, default_lobby_roles
@@ -63,18 +64,18 @@ def access_seat(
             .first()
         )
         if participant is None:
-            raise RoomAccessDenied("You are no longer on the list for this engagement.")
+            raise RoomAccessDenied(_("You are no longer on the list for this engagement."))
         join_pass = JoinPass.objects.filter(participant=participant).first()
         if join_pass is None or join_pass.version != grant["version"]:
             raise RoomAccessDenied(
-                "Your link has been replaced by a newer one: use the latest link you received."
+                _("Your link has been replaced by a newer one: use the latest link you received.")
             )
         if join_pass.device != device:
-            raise RoomAccessDenied("Your link is in use in another browser.")
+            raise RoomAccessDenied(_("Your link is in use in another browser."))
         return participant_seat(participant, lobby_roles(engagement))
     if user is not None and user.is_authenticated and getattr(user, "is_staff", False):
         return staff_seat(engagement.pk, user)
-    raise RoomAccessDenied("Open your personal join link to enter this room, or log in as staff.")
+    raise RoomAccessDenied(_("Open your personal join link to enter this room, or log in as staff."))
 
 
 def admission_state(seat: Seat) -> AdmissionState | None:

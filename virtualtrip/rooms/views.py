@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -94,7 +95,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         engagement = get_object_or_404(Engagement.objects.select_related("trip"), pk=claim.engagement_id)
         participant = Participant.objects.filter(engagement=engagement, person_id=claim.person_id).first()
         if participant is None:
-            return _refused(request, "This link's holder is no longer on the list for this engagement.")
+            return _refused(request, _("This link's holder is no longer on the list for this engagement."))
         seat = participant_seat(participant, queries.lobby_roles(engagement))
         context = _room_context(request, engagement, seat)
         context["room_config"]["claim"] = request.path

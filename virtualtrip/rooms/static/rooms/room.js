@@ -1,25 +1,38 @@
 // The room page: joins the engagement's video room through the app's signaling proxy.
 // The server decides what this seat may do; this script only reflects it.
+// Its words come from Django's JavaScript catalog (the page loads it first): gettext() gives the
+// text in the page's language, or the English text itself where no translation exists.
 /* global Janus */
 "use strict";
 
 (function () {
+  // Without the catalog (it failed to load), the English text as it is.
+  const gettext = window.gettext || ((text) => text);
+  const gettext_noop = window.gettext_noop || ((text) => text);
+  const interpolate = window.interpolate
+    || ((text, values) => text.replace(/%\((\w+)\)s/g, (match, name) => values[name]));
   const config = JSON.parse(document.getElementById("room-config").textContent);
   const $ = (id) => document.getElementById(id);
   const wsBase = (location.protocol === "https:" ? "wss://" : "ws://") + location.host;
   const STATES = {
-    ready: "Not connected",
-    claiming: "Checking your link…",
-    lobby: "Waiting in the lobby",
-    connecting: "Connecting…",
-    live: "Live",
-    reconnecting: "Reconnecting…",
-    unavailable: "Media server unavailable — retrying",
-    refused: "Not admitted",
-    ended: "The meeting has ended",
-    left: "You left the meeting",
-    denied: "Access withdrawn",
+    ready: gettext("Not connected"),
+    claiming: gettext("Checking your link…"),
+    lobby: gettext("Waiting in the lobby"),
+    connecting: gettext("Connecting…"),
+    live: gettext("Live"),
+    reconnecting: gettext("Reconnecting…"),
+    unavailable: gettext("Media server unavailable — retrying"),
+    refused: gettext("Not admitted"),
+    ended: gettext("The meeting has ended"),
+    left: gettext("You left the meeting"),
+    denied: gettext("Access withdrawn"),
   };
+  // What the server says to a seat in English over the control channel, translated here (a reason
+  // the catalog does not know is shown as it came).
+  gettext_noop("Your link was replaced by a new one.");
+  gettext_noop("You are no longer on the list for this engagement.");
+  gettext_noop("Only a host, a moderator or the principal's staff admit people.");
+  gettext_noop("Only a host, a moderator or the principal's staff end the meeting.");
   const room = {
     state: "ready", janus: null, publisher: null, feeds: new Map(), myId: null,
     control: null, wanted: false, retry: 0, published: false, refusals: [],
@@ -75,7 +88,7 @@
     const stream = video.srcObject || new MediaStream();
     if (!stream.getTracks().some((t) => t.id === track.id)) stream.addTrack(track);
     video.srcObject = stream;
-    video.play().catch(() => notice("Click anywhere on the page to hear the meeting."));
+    video.play().catch(() => notice(gettext("Click anywhere on the page to hear the meeting.")));
   }
 
   // ---- control channel ---------------------------------------------------------------------
@@ -85,7 +98,7 @@
     socket.onmessage = (message) => onControl(JSON.parse(message.data));
     socket.onclose = (event) => {
       room.control = null;
-      if (event.code === 4403) return stop("denied", "your seat in this room was withdrawn");
+      if (event.code === 4403) return stop("denied", gettext("your seat in this room was withdrawn"));
       if (room.wanted) setTimeout(openControl, 1500);
     };
   }
@@ -102,7 +115,7 @@
       renderWaiting(body.waiting || []);
       if (body.status === "ended") return stop("ended");
       if (config.inLobby && body.admission !== "admitted") {
-        if (body.admission === "refused") return stop("refused", "a host declined your request");
+        if (body.admission === "refused") return stop("refused", gettext("a host declined your request"));
         setState("lobby");
         $("lobby-wait").hidden = false;
         command("lobby.knock");
@@ -114,13 +127,13 @@
     } else if (event.type === "admission.decided") {
       $("lobby-wait").hidden = true;
       if (body.state === "admitted") startMedia();
-      else stop("refused", "a host declined your request");
+      else stop("refused", gettext("a host declined your request"));
     } else if (event.type === "room.ended") {
-      stop("ended", "ended by " + body.by);
+      stop("ended", interpolate(gettext("ended by %(name)s"), { name: body.by }, true));
     } else if (event.type === "seat.revoked") {
-      stop("denied", body.reason);
+      stop("denied", body.reason && gettext(body.reason));
     } else if (event.type === "error") {
-      notice(body.reason);
+      notice(body.reason && gettext(body.reason));
     }
   }
 
@@ -129,7 +142,10 @@
     if (!list) return;
     list.replaceChildren();
     if (!waiting.length) {
-      list.innerHTML = '<li class="muted">Nobody is waiting.</li>';
+      const nobody = document.createElement("li");
+      nobody.className = "muted";
+      nobody.textContent = gettext("Nobody is waiting.");
+      list.append(nobody);
       return;
     }
     for (const person of waiting) {
@@ -138,11 +154,11 @@
       const name = document.createElement("span");
       name.textContent = person.display;
       const admit = document.createElement("button");
-      admit.textContent = "Admit";
+      admit.textContent = gettext("Admit");
       admit.className = "admit";
       admit.onclick = () => command("lobby.admit", { person: person.person });
       const refuse = document.createElement("button");
-      refuse.textContent = "Refuse";
+      refuse.textContent = gettext("Refuse");
       refuse.onclick = () => command("lobby.refuse", { person: person.person });
       item.append(name, admit, refuse);
       list.append(item);
@@ -187,7 +203,7 @@
     if (!room.wanted || !room.janus) return;
     if (state === "disconnected") setState("reconnecting");
     else if ((state === "connected" || state === "completed") && room.published) setState("live");
-    else if (state === "failed") rejoin("reconnecting", "the connection was lost");
+    else if (state === "failed") rejoin("reconnecting", gettext("the connection was lost"));
   }
 
   function teardown() {
@@ -229,12 +245,12 @@
         if (jsep) room.publisher.handleRemoteJsep({ jsep });
       },
       onlocaltrack: (track, on) => {
-        if (on && track.kind === "video") attachTrack("me", "You — " + config.display, track, true);
+        if (on && track.kind === "video") attachTrack("me", interpolate(gettext("You — %(name)s"), { name: config.display }, true), track, true);
         if (!on && track.kind === "video") dropTile("me");
       },
       webrtcState: (on) => {
         if (on) { room.published = true; setState("live"); }
-        else if (room.published) rejoin("reconnecting", "the media server hung up");
+        else if (room.published) rejoin("reconnecting", gettext("the media server hung up"));
       },
       iceState: onIceState,
     });
@@ -249,7 +265,7 @@
         message: { request: "configure", audio: true, video: config.publishVideo }, jsep,
       }),
       error: (error) => {
-        notice("Your camera or microphone could not start: " + String(error));
+        notice(interpolate(gettext("Your camera or microphone could not start: %(error)s"), { error: String(error) }, true));
         setState("live");
       },
     });
@@ -273,7 +289,9 @@
           jsep,
           tracks: [{ type: "data" }],
           success: (answer) => feed.handle.send({ message: { request: "start" }, jsep: answer }),
-          error: (error) => notice("Could not receive " + feed.display + ": " + String(error)),
+          error: (error) => notice(interpolate(
+            gettext("Could not receive %(name)s: %(error)s"), { name: feed.display, error: String(error) }, true,
+          )),
         });
       },
       onremotetrack: (track, mid, on) => {
@@ -350,11 +368,12 @@
       else (on ? handle.unmuteVideo() : handle.muteVideo());
     }
     button.setAttribute("aria-pressed", String(on));
-    button.textContent = (kind === "audio" ? "Microphone " : "Camera ") + (on ? "on" : "off");
+    if (kind === "audio") button.textContent = on ? gettext("Microphone on") : gettext("Microphone off");
+    else button.textContent = on ? gettext("Camera on") : gettext("Camera off");
   }
 
   window.addEventListener("offline", () => {
-    if (room.wanted) setState("reconnecting", "this device is offline");
+    if (room.wanted) setState("reconnecting", gettext("this device is offline"));
   });
   window.addEventListener("online", () => {
     if (room.wanted) { room.retry = 0; rejoin("reconnecting"); }
@@ -364,7 +383,7 @@
   if ($("camera")) $("camera").addEventListener("click", () => toggle($("camera"), "video"));
   $("leave").addEventListener("click", () => stop("left"));
   if ($("end")) $("end").addEventListener("click", () => {
-    if (confirm("End the meeting for everyone?")) command("room.end");
+    if (confirm(gettext("End the meeting for everyone?"))) command("room.end");
   });
   document.addEventListener("click", () => document.querySelectorAll("video").forEach((v) => v.play().catch(() => {})));
   if (config.travelled || sessionStorage.getItem(IN_ROOM)) join();
