@@ -27,6 +27,7 @@ install: system $(STAMP) $(MESSAGES)
 demo: install
 	$(BIN)/virtualtrip migrate --noinput
 	$(BIN)/virtualtrip load-demo --today
+	$(BIN)/virtualtrip load-demo-documents
 	@echo "Serving the demo trip at http://$(HOST):$(PORT)/trips/mexico-canada-2021/"
 	@echo "Staff log in: create an account with '$(BIN)/virtualtrip createsuperuser'"
 	$(BIN)/virtualtrip serve --host $(HOST) --port $(PORT)

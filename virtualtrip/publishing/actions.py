@@ -11,7 +11,7 @@ from datetime import date, datetime
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from virtualtrip.publishing.attachments import AttachmentRefused, attachment_type
 from virtualtrip.publishing.enums import ORIGINAL_LANGUAGE, Clearance, DocumentKind, Language
@@ -409,7 +409,13 @@ def do_add_attachment(
 
 
 def draft_public_schedule_text(trip: Trip, day: date) -> DocumentText:
-    """The day's public schedule from the itinerary, as Markdown an editor can correct."""
+    """The day's public schedule from the itinerary, as Markdown an editor can correct. Always in
+    English, the original language, whatever language the editor's interface speaks."""
+    with translation.override(ORIGINAL_LANGUAGE):
+        return _schedule_text(trip, day)
+
+
+def _schedule_text(trip: Trip, day: date) -> DocumentText:
     schedule = public_schedule(trip, day)
     lines = [f"**{escape_markdown(schedule.principal)}**", ""] if schedule.principal else []
     lines += [f"*All times are {escape_markdown(schedule.zone_place)} time ({schedule.zone.key}).*", ""]
@@ -444,3 +450,15 @@ def do_draft_public_schedule(trip: Trip, day: date, *, acting_user: Actor) -> Do
     if existing.body != text.body or existing.title != text.title:
         do_edit_document(existing, text, base_revision=existing.revision_number, acting_user=acting_user)
     return existing
+
+
+@transaction.atomic
+def do_discard_trip_documents(trip: Trip, *, acting_user: Actor) -> int:
+    """Delete every document of the trip, with its revisions, steps and attachments (used to reload
+    the demo trip; a real trip keeps its record). Returns how many documents went."""
+    documents = Document.objects.filter(trip=trip)
+    count = documents.count()
+    ClearanceStep.objects.filter(document__trip=trip).delete()
+    documents.filter(translation_of__isnull=False).delete()
+    documents.delete()
+    return count

@@ -91,7 +91,9 @@ def search_documents(query: str, now: datetime | None = None) -> QuerySet[Docume
 
 def readout_notices(trip: Trip, language: str, now: datetime | None = None) -> dict[int, ReadoutNotice]:
     """The readout notice of each of the trip's engagements that has or expects one, in one query."""
-    readouts = in_language(list(trip_documents(trip, now).filter(kind=DocumentKind.READOUT)), language)
+    readouts = in_language(
+        list(listed_documents(trip, language, now).filter(kind=DocumentKind.READOUT)), language
+    )
     by_engagement = {d.engagement_id: d for d in sorted(readouts, key=lambda d: -d.pk) if d.engagement_id}
     closed = set(trip.engagements.filter(coverage=Coverage.CLOSED_PRESS).values_list("pk", flat=True))
     return {pk: ReadoutNotice(pk in closed, by_engagement.get(pk)) for pk in closed | set(by_engagement)}
@@ -112,10 +114,22 @@ class TripDocuments:
     groups: list[DocumentGroup]
 
 
+def listed_documents(trip: Trip, language: str, now: datetime | None = None) -> QuerySet[Document]:
+    """What a list of the trip's documents in `language` needs: originals and their versions in that
+    language, without the texts (a list shows titles)."""
+    return (
+        trip_documents(trip, now)
+        .filter(Q(translation_of__isnull=True) | Q(language=language))
+        .defer(
+            "body", "question", "live_revision__body", "live_revision__body_html", "live_revision__question"
+        )
+    )
+
+
 def trip_page_documents(trip: Trip, language: str, now: datetime | None = None) -> TripDocuments:
     """The trip's public documents in `language` where translated: public schedules apart, the rest
     grouped by place (home first, then destinations in order), newest first."""
-    documents = in_language(list(trip_documents(trip, now)), language)
+    documents = in_language(list(listed_documents(trip, language, now)), language)
     schedules = [d for d in documents if d.kind == DocumentKind.PUBLIC_SCHEDULE]
     others = [d for d in documents if d.kind != DocumentKind.PUBLIC_SCHEDULE]
     groups = [DocumentGroup(trip.home_city, "home", [d for d in others if d.destination_id is None])]
