@@ -24,7 +24,7 @@ def pick_zone(page: Page, zone: str) -> None:
 def test_destination_headings_anonymous(page: Page, live_server: LiveServer, demo_trip: str) -> None:
     open_trip(page, live_server, demo_trip)
 
-    assert page.locator("section.destination h2").all_inner_texts() == ["Mexico", "Canada", "United States"]
+    assert page.locator("section.destination h3").all_inner_texts() == ["Mexico", "Canada", "United States"]
 
 
 def test_private_engagement_hidden_anonymous(page: Page, live_server: LiveServer, demo_trip: str) -> None:
