@@ -122,6 +122,9 @@ LOGOUT_REDIRECT_URL = "trips:index"
 # live under /es/ and /fr/. Messages are compiled at install (`virtualtrip compilemessages`).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français")]
+# The project's own templates (base.html, the log-in page) have their catalog here; each app keeps
+# its own in its locale folder.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

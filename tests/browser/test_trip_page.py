@@ -80,7 +80,11 @@ def test_zone_picker_unknown_zone(page: Page, live_server: LiveServer, demo_trip
 def test_schedule_link_public_day(page: Page, live_server: LiveServer, demo_trip: str) -> None:
     open_trip(page, live_server, demo_trip)
     links = page.locator("p.links a")
-    assert links.all_inner_texts() == ["Public schedule, February 26, 2021", "Subscribe (iCalendar)"]
+    assert links.all_inner_texts() == [
+        "Schedule as planned, Feb. 26, 2021",
+        "Subscribe to the calendar (iCalendar)",
+        "Subscribe to new documents (Atom)",
+    ]
 
     links.first.click()
 

@@ -51,6 +51,7 @@ def test_the_document_page_links_its_trip_destination_engagement_and_translation
     page = client.get(f"/trips/test-trip/documents/{original.pk}/").content.decode()
     assert 'href="/trips/test-trip/"' in page
     assert 'href="/trips/test-trip/engagements/mx-meeting/"' in page
+    assert f'href="/trips/test-trip/#documents-{original.destination_id}">Mexico</a>' in page
     assert f'<link rel="alternate" hreflang="es" href="/es/trips/test-trip/documents/{spanish.pk}/">' in page
     assert f'href="/es/trips/test-trip/documents/{spanish.pk}/" hreflang="es" lang="es">Español</a>' in page
     spanish_page = client.get("/es/trips/test-trip/").content.decode()

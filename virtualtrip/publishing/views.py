@@ -15,6 +15,7 @@ from virtualtrip.trips import queries as trip_queries
 from virtualtrip.trips.display import itinerary_legs, readings, zone_context
 from virtualtrip.trips.models import Engagement, Trip
 from virtualtrip.trips.schedule import coverage_line
+from virtualtrip.trips.validators import country_name
 
 
 def _trip(slug: str) -> Trip:
@@ -48,6 +49,7 @@ def document_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "revision": document.live_revision,
         "versions": queries.translations(document),
         "attachments": queries.public_attachments(document),
+        "destination_name": country_name(document.destination.country) if document.destination else "",
     }
     return render(request, "publishing/document.html", context)
 

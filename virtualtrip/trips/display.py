@@ -5,6 +5,9 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from virtualtrip.trips import queries
 from virtualtrip.trips.models import Destination, Engagement, Trip
@@ -23,8 +26,16 @@ class Reading:
     other_day: bool
 
     def __str__(self) -> str:
-        day = f" {self.moment:%A, %B} {self.moment.day}" if self.other_day else ""
-        return f"{clock(self.moment)}{day} in {self.place}"
+        time = clock(self.moment)
+        if not self.other_day:
+            # Translators: a start time and the place it is read in: "10:15 a.m. in Mexico City".
+            return _("%(time)s in %(place)s") % {"time": time, "place": self.place}
+        # Translators: the day and month of a date, with the weekday, in the letters of Django's
+        # date filter ("l, F j" is "Saturday, February 27").
+        day = dateformat.format(self.moment, pgettext("date format: weekday, month and day", "l, F j"))
+        # Translators: a start time on another day than the engagement's, and the place it is read
+        # in: "1:15 a.m. Saturday, February 27 in Tokyo".
+        return _("%(time)s %(day)s in %(place)s") % {"time": time, "day": day, "place": self.place}
 
 
 def readings(engagement: Engagement, trip: Trip, picked: ZoneInfo | None = None) -> list[Reading]:
@@ -50,7 +61,7 @@ def readings(engagement: Engagement, trip: Trip, picked: ZoneInfo | None = None)
 
 
 def times_sentence(engagement: Engagement, trip: Trip, picked: ZoneInfo | None = None) -> str:
-    """'10:15 a.m. in Mexico City, 11:15 a.m. in Washington, D.C.'"""
+    """'10:15 a.m. in Mexico City, 11:15 a.m. in Washington, D.C.', in the active language."""
     return ", ".join(str(reading) for reading in readings(engagement, trip, picked))
 
 
@@ -58,8 +69,13 @@ def duration_text(engagement: Engagement) -> str:
     minutes = int((engagement.ends_at - engagement.starts_at).total_seconds() // 60)
     hours, rest = divmod(minutes, 60)
     if not hours:
-        return f"{rest} min"
-    return f"{hours} h {rest:02d} min" if rest else f"{hours} h"
+        # Translators: a length of time in minutes: "45 min".
+        return _("%(minutes)d min") % {"minutes": rest}
+    if not rest:
+        # Translators: a length of time in whole hours: "2 h".
+        return _("%(hours)d h") % {"hours": hours}
+    # Translators: a length of time in hours and minutes: "1 h 30 min".
+    return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": rest}
 
 
 @dataclass(frozen=True)

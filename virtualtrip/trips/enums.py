@@ -1,36 +1,41 @@
 """The itinerary's fixed vocabularies, as the trip file spells them."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class EngagementKind(models.TextChoices):
-    BILATERAL_MEETING = "bilateral_meeting", "Bilateral meeting"
-    SITE_TOUR = "site_tour", "Site tour"
-    TOWN_HALL = "town_hall", "Town hall"
-    ROUNDTABLE = "roundtable", "Roundtable"
-    REMARKS = "remarks", "Remarks"
-    PRESS_AVAILABILITY = "press_availability", "Press availability"
-    PRESS_BRIEFING = "press_briefing", "Press briefing"
+    BILATERAL_MEETING = "bilateral_meeting", _("Bilateral meeting")
+    SITE_TOUR = "site_tour", _("Site tour")
+    TOWN_HALL = "town_hall", _("Town hall")
+    ROUNDTABLE = "roundtable", _("Roundtable")
+    REMARKS = "remarks", _("Remarks")
+    PRESS_AVAILABILITY = "press_availability", _("Press availability")
+    PRESS_BRIEFING = "press_briefing", _("Press briefing")
 
 
 class Coverage(models.TextChoices):
-    OPEN_PRESS = "open_press", "Open press"
-    POOL_SPRAY = "pool_spray", "Pool spray"
-    CLOSED_PRESS = "closed_press", "Closed press"
+    OPEN_PRESS = "open_press", _("Open press")
+    # Translators: a brief moment, at the start of an engagement, when the press pool may take
+    # pictures and video.
+    POOL_SPRAY = "pool_spray", _("Pool spray")
+    CLOSED_PRESS = "closed_press", _("Closed press")
 
 
 class Role(models.TextChoices):
-    PRINCIPAL = "principal", "Principal"
-    COUNTERPART = "counterpart", "Counterpart"
-    DELEGATION = "delegation", "Delegation"
-    HOST = "host", "Host"
-    GUIDE = "guide", "Guide"
-    MODERATOR = "moderator", "Moderator"
-    BRIEFER = "briefer", "Briefer"
-    PRESS = "press", "Press"
-    STAFF = "staff", "Staff"
-    AUDIENCE = "audience", "Audience"
-    INTERPRETER = "interpreter", "Interpreter"
+    # Translators: the senior official the trip is for (the minister, the secretary).
+    PRINCIPAL = "principal", _("Principal")
+    COUNTERPART = "counterpart", _("Counterpart")
+    DELEGATION = "delegation", _("Delegation")
+    HOST = "host", _("Host")
+    GUIDE = "guide", _("Guide")
+    MODERATOR = "moderator", _("Moderator")
+    # Translators: the person who gives a press briefing.
+    BRIEFER = "briefer", _("Briefer")
+    PRESS = "press", _("Press")
+    STAFF = "staff", _("Staff")
+    AUDIENCE = "audience", _("Audience")
+    INTERPRETER = "interpreter", _("Interpreter")
 
 
 # Roles of people who join from the destination and keep its office hours.

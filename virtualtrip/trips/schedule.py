@@ -5,6 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from django.utils import dateformat
+from django.utils.translation import gettext_lazy, pgettext
+
 from virtualtrip.trips.enums import Coverage
 from virtualtrip.trips.models import Engagement, Trip
 from virtualtrip.trips.queries import principal_day
@@ -32,12 +35,27 @@ class PublicSchedule:
 
     @property
     def day_heading(self) -> str:
-        return f"{self.day:%A, %B} {self.day.day}, {self.day.year}".upper()
+        """'FRIDAY, FEBRUARY 26, 2021', in the active language."""
+        # Translators: a date with its weekday, in the letters of Django's date filter ("l, F j, Y"
+        # is "Friday, February 26, 2021"); a letter meant literally takes a backslash, as in "\d\e".
+        day_format = pgettext("date format: weekday, day, month and year", "l, F j, Y")
+        return dateformat.format(self.day, day_format).upper()
+
+
+# The line under each engagement, as the house form writes it: in capitals, and in English the
+# coverage's label followed by COVERAGE.
+COVERAGE_LINES = {
+    Coverage.OPEN_PRESS: gettext_lazy("(OPEN PRESS COVERAGE)"),
+    # Translators: a pool spray is a brief moment, at the start of an engagement, when the press pool
+    # may take pictures and video.
+    Coverage.POOL_SPRAY: gettext_lazy("(POOL SPRAY COVERAGE)"),
+    Coverage.CLOSED_PRESS: gettext_lazy("(CLOSED PRESS COVERAGE)"),
+}
 
 
 def coverage_line(coverage: str) -> str:
-    """'(CLOSED PRESS COVERAGE)'"""
-    return f"({Coverage(coverage).label.upper()} COVERAGE)"
+    """'(CLOSED PRESS COVERAGE)', in the active language."""
+    return str(COVERAGE_LINES[Coverage(coverage)])
 
 
 def public_schedule(trip: Trip, day: date, zone: ZoneInfo | None = None) -> PublicSchedule:

@@ -9,6 +9,9 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from django.utils import dateformat
+from django.utils.translation import pgettext
+
 UTC = ZoneInfo("UTC")
 CLOCK_ONLY = re.compile(r"[0-9]{1,2}:[0-5][0-9](:[0-5][0-9])?")
 
@@ -87,10 +90,11 @@ def wall_time_text(moment: datetime, zone: ZoneInfo) -> str:
 
 
 def clock(moment: datetime) -> str:
-    """'10:15 a.m.' as a public schedule writes it."""
-    hour = moment.hour % 12 or 12
-    half = "a.m." if moment.hour < 12 else "p.m."
-    return f"{hour}:{moment.minute:02d} {half}"
+    """The wall time of `moment` as a public schedule writes it in the active language: '10:15 a.m.'
+    in English (midnight is '12:00 a.m.', noon '12:00 p.m.'), '10:15' in Spanish, '10 h 15' in French."""
+    # Translators: a time of day, in the letters of Django's date filter ("g:i a" is "10:15 a.m.",
+    # "G:i" is "10:15"; a letter meant literally takes a backslash, as in "G \h i").
+    return dateformat.format(moment, pgettext("time format: hour and minute", "g:i a"))
 
 
 def zone_city(zone_name: str) -> str:
