@@ -327,7 +327,6 @@ def trip_page_parts(trip: "Trip", runs: int) -> list[tuple[str, float]]:
 
     parts: list[tuple[str, Callable[[], object]]] = [
         ("queries.trip_page_documents", lambda: queries.trip_page_documents(trip, "en")),
-        ("queries.readout_notices", lambda: queries.readout_notices(trip, "en")),
         ("itinerary_legs", lambda: itinerary_legs(trip, None, None)),
         ("principal_days", lambda: trip_queries.principal_days(trip, ZoneInfo(trip.home_timezone))),
     ]

@@ -89,3 +89,13 @@ def test_the_api_refuses_an_unknown_language_and_answers_404_for_an_unpublished_
         "MX",
         "<p>The two ministers discussed <strong>trade</strong>.</p>\n",
     )
+
+
+def test_the_trip_and_engagement_pages_link_the_same_readout(client: Client, trip: Trip) -> None:
+    """With two readouts of one meeting, both pages link the first one written, in the page's language."""
+    first = publish(draft(trip, title="First readout", engagement="mx-meeting"))
+    publish(draft(trip, title="Second readout", engagement="mx-meeting"))
+    spanish = publish(draft(trip, translation_of=first.pk, language="es", title="Primera reseña"))
+    link = f'<p class="readout-notice"><a href="/es/trips/test-trip/documents/{spanish.pk}/">'
+    for path in ["/es/trips/test-trip/", "/es/trips/test-trip/engagements/mx-meeting/"]:
+        assert client.get(path).content.decode().count(link) == 1, path

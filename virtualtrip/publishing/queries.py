@@ -72,13 +72,22 @@ class ReadoutNotice:
     readout: Document | None
 
 
-def readout_notice(engagement: Engagement, language: str, now: datetime | None = None) -> ReadoutNotice:
-    """Closed-press engagements get a readout; until it is public, the page says one will follow."""
-    found = list(
-        visible_documents(now).filter(engagement=engagement, kind=DocumentKind.READOUT).order_by("pk")
+def first_readouts(documents: list[Document]) -> dict[int, Document]:
+    """Each engagement's first readout among `documents`: the one whose original was written first
+    (a translation counts by its original's id)."""
+    found: dict[int, Document] = {}
+    for document in sorted(documents, key=lambda d: d.translation_of_id or d.pk):
+        if document.kind == DocumentKind.READOUT and document.engagement_id:
+            found.setdefault(document.engagement_id, document)
+    return found
+
+
+def readout_notice(engagement: Engagement, documents: list[Document]) -> ReadoutNotice:
+    """Closed-press engagements get a readout; until it is public, the page says one will follow.
+    `documents` are the engagement's visible documents in the page's language."""
+    return ReadoutNotice(
+        engagement.coverage == Coverage.CLOSED_PRESS, first_readouts(documents).get(engagement.pk)
     )
-    chosen = in_language(found, language)
-    return ReadoutNotice(engagement.coverage == Coverage.CLOSED_PRESS, chosen[0] if chosen else None)
 
 
 def search_documents(query: str, now: datetime | None = None) -> QuerySet[Document]:
@@ -87,16 +96,6 @@ def search_documents(query: str, now: datetime | None = None) -> QuerySet[Docume
     for word in query.split()[:10]:
         found = found.filter(Q(live_revision__title__icontains=word) | Q(live_revision__body__icontains=word))
     return found
-
-
-def readout_notices(trip: Trip, language: str, now: datetime | None = None) -> dict[int, ReadoutNotice]:
-    """The readout notice of each of the trip's engagements that has or expects one, in one query."""
-    readouts = in_language(
-        list(listed_documents(trip, language, now).filter(kind=DocumentKind.READOUT)), language
-    )
-    by_engagement = {d.engagement_id: d for d in sorted(readouts, key=lambda d: -d.pk) if d.engagement_id}
-    closed = set(trip.engagements.filter(coverage=Coverage.CLOSED_PRESS).values_list("pk", flat=True))
-    return {pk: ReadoutNotice(pk in closed, by_engagement.get(pk)) for pk in closed | set(by_engagement)}
 
 
 @dataclass(frozen=True)
@@ -112,6 +111,7 @@ class DocumentGroup:
 class TripDocuments:
     public_schedules: list[Document]
     groups: list[DocumentGroup]
+    readouts: dict[int, ReadoutNotice]
 
 
 def listed_documents(trip: Trip, language: str, now: datetime | None = None) -> QuerySet[Document]:
@@ -127,8 +127,9 @@ def listed_documents(trip: Trip, language: str, now: datetime | None = None) -> 
 
 
 def trip_page_documents(trip: Trip, language: str, now: datetime | None = None) -> TripDocuments:
-    """The trip's public documents in `language` where translated: public schedules apart, the rest
-    grouped by place (home first, then destinations in order), newest first."""
+    """The trip's public documents in `language` where translated, read once: public schedules apart,
+    the rest grouped by place (home first, then destinations in order), newest first; and the
+    readout notice of each engagement that has or expects one."""
     documents = in_language(list(listed_documents(trip, language, now)), language)
     schedules = [d for d in documents if d.kind == DocumentKind.PUBLIC_SCHEDULE]
     others = [d for d in documents if d.kind != DocumentKind.PUBLIC_SCHEDULE]
@@ -136,4 +137,7 @@ def trip_page_documents(trip: Trip, language: str, now: datetime | None = None) 
     for destination in trip.destinations.order_by("position"):
         mine = [d for d in others if d.destination_id == destination.pk]
         groups.append(DocumentGroup(country_name(destination.country), f"documents-{destination.pk}", mine))
-    return TripDocuments(schedules, [group for group in groups if group.documents])
+    readouts = first_readouts(documents)
+    closed = set(trip.engagements.filter(coverage=Coverage.CLOSED_PRESS).values_list("pk", flat=True))
+    notices = {pk: ReadoutNotice(pk in closed, readouts.get(pk)) for pk in closed | set(readouts)}
+    return TripDocuments(schedules, [group for group in groups if group.documents], notices)

@@ -25,11 +25,12 @@ def _trip(slug: str) -> Trip:
 def trip_page(request: HttpRequest, slug: str) -> HttpResponse:
     trip = _trip(slug)
     picked, context = zone_context(request)
+    documents = queries.trip_page_documents(trip, get_language())
     context |= {
         "trip": trip,
-        "documents": queries.trip_page_documents(trip, get_language()),
+        "documents": documents,
         "legs": itinerary_legs(trip, request.user, picked),
-        "readouts": queries.readout_notices(trip, get_language()),
+        "readouts": documents.readouts,
         "days": trip_queries.principal_days(trip, ZoneInfo(trip.home_timezone)),
         "sees_private": trip_queries.sees_private(request.user),
     }
@@ -69,7 +70,7 @@ def engagement_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         "readings": readings(engagement, trip),
         "coverage": coverage_line(engagement.coverage),
         "documents": documents,
-        "readouts": {engagement.pk: queries.readout_notice(engagement, get_language())},
+        "readouts": {engagement.pk: queries.readout_notice(engagement, documents)},
     }
     return render(request, "publishing/engagement.html", context)
 
