@@ -23,10 +23,16 @@ def document_text(data: dict[str, Any]) -> DocumentText:
     )
 
 
-def _report(form: forms.ModelForm, error: DocumentInputError) -> None:  # type: ignore[type-arg]
-    for problem in error.problems:
-        field = problem.field if problem.field in form.fields else None
-        form.add_error(field, problem.message)
+REFUSALS = (DocumentInputError, EditConflict, WorkflowRefused)
+
+
+def _report(form: forms.ModelForm, refused: Exception) -> None:  # type: ignore[type-arg]
+    """An action's refusal as form errors: each input problem on its field, anything else on top."""
+    if not isinstance(refused, DocumentInputError):
+        form.add_error(None, str(refused))
+        return
+    for problem in refused.problems:
+        form.add_error(problem.field if problem.field in form.fields else None, problem.message)
 
 
 class NewDocumentForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -59,10 +65,8 @@ class NewDocumentForm(forms.ModelForm):  # type: ignore[type-arg]
             self.checked = actions.check_create_document(
                 data["trip"], place, document_text(data), acting_user=self.acting_user
             )
-        except DocumentInputError as error:
-            _report(self, error)
-        except WorkflowRefused as refused:
-            self.add_error(None, str(refused))
+        except REFUSALS as refused:
+            _report(self, refused)
         return data
 
 
@@ -95,12 +99,8 @@ class EditDocumentForm(forms.ModelForm):  # type: ignore[type-arg]
                 base_revision=data["base_revision"],
                 acting_user=self.acting_user,
             )
-        except EditConflict as conflict:
-            self.add_error(None, str(conflict))
-        except DocumentInputError as error:
-            _report(self, error)
-        except WorkflowRefused as refused:
-            self.add_error(None, str(refused))
+        except REFUSALS as refused:
+            _report(self, refused)
         return data
 
 
