@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import pytest
 import uvicorn
+from django.db import connections
 
 from virtualtrip.rooms.janus.config import JanusPorts
 from virtualtrip.rooms.janus.supervisor import JanusSupervisor
@@ -83,8 +84,31 @@ def own_janus(janus_server: JanusSupervisor, settings) -> JanusSupervisor:
     return janus_server
 
 
+@pytest.fixture
+def app_server(transactional_db: None, own_janus: JanusSupervisor, monkeypatch) -> Iterator[AsgiServer]:
+    """The app under uvicorn, on the test database and the test run's Janus."""
+    # The server's threads close their connections after each request, so none outlives the test.
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+    with AsgiServer() as running:
+        yield running
+
+
 def run_async(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run a coroutine to completion from sync test code, in a thread of its own: Playwright's sync
     API keeps an event loop running in the test thread once a browser test has run."""
     with ThreadPoolExecutor(1) as other:
         return other.submit(lambda: asyncio.run(make())).result()
+
+
+def in_other_thread(work: Callable[[], T]) -> T:
+    """Run ORM work that sends room events from sync test code whose thread Playwright's loop holds
+    (an event is sent through async_to_sync, which refuses a thread with a running loop)."""
+
+    def run() -> T:
+        try:
+            return work()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(1) as other:
+        return other.submit(run).result()

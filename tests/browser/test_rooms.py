@@ -8,13 +8,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connections
+from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.audio import loudest_db
 from tests.browser.conftest import VIEWPORT
 from tests.factories.rooms import live_engagement, seat
-from tests.janus import AsgiServer, run_async
+from tests.janus import AsgiServer, in_other_thread, run_async
 from virtualtrip.rooms import live
 from virtualtrip.rooms.actions import do_issue_join_link
 from virtualtrip.rooms.enums import RecordingState
@@ -28,11 +28,8 @@ LIVE_TIMEOUT_MS = 20_000
 
 
 @pytest.fixture
-def server(transactional_db: None, own_janus, monkeypatch) -> Iterator[AsgiServer]:
-    # The server's threads close their connections after each request, so none outlives the test.
-    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
-    with AsgiServer() as running:
-        yield running
+def server(app_server: AsgiServer) -> AsgiServer:
+    return app_server
 
 
 class Tabs:
@@ -287,3 +284,35 @@ def test_dropped_network_rejoins_by_itself(server, tabs) -> None:
     time.sleep(3)
     call.principal_page.context.set_offline(False)
     assert_back_as_before(call)
+
+
+def test_a_person_taken_off_the_engagement_leaves_the_call_at_once(server, tabs) -> None:
+    call = start_call(tabs, server)
+    in_other_thread(call.counterpart.delete)  # as a planner removing them in the admin
+    wait_state(call.counterpart_page, "denied")
+    assert call.counterpart_page.locator("#connection").inner_text() == (
+        "Access withdrawn — You are no longer on the list for this engagement."
+    )
+    remote_labels_settle(call.principal_page, [])
+    assert janus_participants(call.engagement) == {display_name(call.principal): True}
+    call.counterpart_page.reload()
+    assert call.counterpart_page.locator(".reason").inner_text() == (
+        "You are no longer on the list for this engagement."
+    )
+
+
+def test_a_page_opened_before_the_room_opens_lets_its_person_in_at_the_opening(
+    server, tabs, settings
+) -> None:
+    settings.ROOM_OPENS_BEFORE_MINUTES = 30
+    starts = timezone.now() + timedelta(minutes=30, seconds=8)
+    engagement = live_engagement(starts_at=starts, ends_at=starts + timedelta(hours=1))
+    page = tabs.open(link(server, seat(engagement, Role.PRINCIPAL)))
+    assert page.locator("#join").is_disabled()
+    assert page.locator("#opening").inner_text() == (
+        "The room opens 30 minutes before the start; you can join then."
+    )
+    page.wait_for_function("!document.getElementById('join').disabled", timeout=LIVE_TIMEOUT_MS)
+    assert page.locator("#opening").inner_text() == "The room is open: you can join now."
+    page.click("#join")
+    wait_state(page, "live")

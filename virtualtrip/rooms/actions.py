@@ -165,7 +165,9 @@ def do_decide_admission(admission: Admission, admit: bool, *, acting: str) -> Ad
 def check_end_room(seat: Seat) -> Room:
     if not seat.can.keeps_lobby:
         raise RoomActionRefused(_("Only a host, a moderator or the principal's staff end the meeting."))
-    room = Room.objects.get(engagement_id=seat.engagement_id)
+    room = Room.objects.filter(engagement_id=seat.engagement_id).first()
+    if room is None:
+        raise RoomActionRefused(_("Nobody has entered this room yet: there is no meeting to end."))
     return do_end_room(room, acting=seat.display)
 
 

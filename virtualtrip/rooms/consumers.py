@@ -70,10 +70,10 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         arrival = await _arrive(self.scope)
         if arrival is None:
-            await self.close(CLOSE_DENIED)
+            await self._turn_away(CLOSE_DENIED)
             return
         if not await _may_enter(arrival):
-            await self.close(CLOSE_CLOSED)
+            await self._turn_away(CLOSE_CLOSED)
             return
         self.room = await database_sync_to_async(actions.do_open_room)(arrival.engagement)
         server = server_at(self.room.server)
@@ -91,6 +91,12 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
         for group in self._groups():
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept(subprotocol="janus-protocol")
+
+    async def _turn_away(self, code: int) -> None:
+        # Accepted first: a socket closed during the handshake reaches the browser as a bare HTTP
+        # 403, without the code that tells the page why.
+        await self.accept(subprotocol="janus-protocol")
+        await self.close(code)
 
     def _groups(self) -> list[str]:
         seat = self.policy.seat
@@ -198,13 +204,16 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         arrival = await _arrive(self.scope)
         if arrival is None:
+            await self.accept()  # then close with the code that says why (see the proxy's _turn_away)
             await self.close(CLOSE_DENIED)
             return
         self.arrival = arrival
+        # Past its end a room is still open while people are in it: tell the page as the proxy will.
+        status = RoomStatus.OPEN if await _may_enter(arrival) else arrival.status
         for group in self._groups():
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
-        await self._send("room.state", await database_sync_to_async(self._snapshot)())
+        await self._send("room.state", await database_sync_to_async(self._snapshot)(status))
 
     def _groups(self) -> list[str]:
         seat = self.arrival.seat
@@ -213,11 +222,11 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
             groups.append(protocol.keepers_group(seat.engagement_id))
         return groups
 
-    def _snapshot(self) -> dict[str, Any]:
+    def _snapshot(self, status: RoomStatus) -> dict[str, Any]:
         seat = self.arrival.seat
         waiting = queries.waiting_list(seat.engagement_id) if seat.can.keeps_lobby else []
         return {
-            "status": self.arrival.status,
+            "status": status,
             "admission": self.arrival.admission,
             "waiting": [{"person": w.person_id, "display": w.display} for w in waiting],
         }
@@ -269,6 +278,8 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
         await self._send(event.pop("type"), event)
         if payload["event"]["type"] == "seat.revoked":
             await self.close(CLOSE_DENIED)
+        elif payload["event"]["type"] == "room.ended":
+            await self.close(CLOSE_CLOSED)
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "arrival"):

@@ -55,7 +55,8 @@ def _seat(request: HttpRequest, engagement: Engagement) -> Seat:
 
 def _room_context(request: HttpRequest, engagement: Engagement, seat: Seat) -> dict[str, Any]:
     room = engagement.room if hasattr(engagement, "room") else None
-    status = queries.room_status(engagement, room, timezone.now())
+    now = timezone.now()
+    status = queries.room_status(engagement, room, now)
     following = queries.next_engagement(engagement, seat)
     return {
         "engagement": engagement,
@@ -64,7 +65,7 @@ def _room_context(request: HttpRequest, engagement: Engagement, seat: Seat) -> d
         "times": times_sentence(engagement, engagement.trip),
         "coverage": coverage_line(engagement.coverage),
         "status": status,
-        "opens_at": queries.opens_at(engagement),
+        "opens_before_minutes": settings.ROOM_OPENS_BEFORE_MINUTES,
         "next_engagement": following,
         "next_times": times_sentence(following, engagement.trip) if following else "",
         "room_config": {
@@ -77,6 +78,8 @@ def _room_context(request: HttpRequest, engagement: Engagement, seat: Seat) -> d
             "keepsLobby": seat.can.keeps_lobby,
             "display": seat.display,
             "travelled": request.GET.get("travelled") == "1",
+            # Counted by the server, so a browser whose clock is wrong still opens on time.
+            "opensInSeconds": max(0.0, (queries.opens_at(engagement) - now).total_seconds()),
         },
     }
 

@@ -24,6 +24,8 @@
     unavailable: gettext("Media server unavailable — retrying"),
     refused: gettext("Not admitted"),
     ended: gettext("The meeting has ended"),
+    closed: gettext("The room is not open yet"),
+    over: gettext("The meeting is over"),
     left: gettext("You left the meeting"),
     denied: gettext("Access withdrawn"),
   };
@@ -33,6 +35,7 @@
   gettext_noop("You are no longer on the list for this engagement.");
   gettext_noop("Only a host, a moderator or the principal's staff admit people.");
   gettext_noop("Only a host, a moderator or the principal's staff end the meeting.");
+  gettext_noop("Nobody has entered this room yet: there is no meeting to end.");
   const room = {
     state: "ready", janus: null, publisher: null, feeds: new Map(), myId: null,
     control: null, wanted: false, retry: 0, published: false, refusals: [],
@@ -98,8 +101,9 @@
     socket.onmessage = (message) => onControl(JSON.parse(message.data));
     socket.onclose = (event) => {
       room.control = null;
+      if (!room.wanted) return;  // stopped already, with the reason the app sent before closing
       if (event.code === 4403) return stop("denied", gettext("your seat in this room was withdrawn"));
-      if (room.wanted) setTimeout(openControl, 1500);
+      setTimeout(openControl, 1500);
     };
   }
 
@@ -114,6 +118,12 @@
     if (event.type === "room.state") {
       renderWaiting(body.waiting || []);
       if (body.status === "ended") return stop("ended");
+      if (body.status === "over") return stop("over");
+      if (body.status === "not_yet") {
+        stop("closed");
+        $("join").disabled = false;
+        return;
+      }
       if (config.inLobby && body.admission !== "admitted") {
         if (body.admission === "refused") return stop("refused", gettext("a host declined your request"));
         setState("lobby");
@@ -378,6 +388,15 @@
   window.addEventListener("online", () => {
     if (room.wanted) { room.retry = 0; rejoin("reconnecting"); }
   });
+  // A page opened before the room opens lets its person in at the opening time, without a reload.
+  // (setTimeout fires at once past 2^31 ms, about 24 days: such a page waits for a reload.)
+  const opensInMs = config.opensInSeconds * 1000;
+  if (opensInMs > 0 && opensInMs < 2 ** 31 - 1000) {
+    setTimeout(() => {
+      $("join").disabled = false;
+      $("opening").textContent = gettext("The room is open: you can join now.");
+    }, opensInMs + 1000);
+  }
   $("join").addEventListener("click", join);
   if ($("mic")) $("mic").addEventListener("click", () => toggle($("mic"), "audio"));
   if ($("camera")) $("camera").addEventListener("click", () => toggle($("camera"), "video"));

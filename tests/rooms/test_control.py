@@ -1,0 +1,158 @@
+"""The room's two sockets, as a browser would use them, against the app under uvicorn and the real
+Janus: who may admit, refuse and end; what a seat in one room opens in another; a room before it
+opens and after it ends."""
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.factories.rooms import live_engagement, seat
+from tests.janus import AsgiServer, run_async
+from tests.rooms.sockets import WAIT_S, SocketBrowser, closed_with
+from tests.rooms.test_ending import exists
+from virtualtrip.rooms.consumers import CLOSE_CLOSED, CLOSE_DENIED
+from virtualtrip.rooms.models import Room
+from virtualtrip.trips.enums import Role
+from virtualtrip.trips.models import Engagement, Participant
+
+pytestmark = pytest.mark.janus
+
+
+@pytest.fixture
+def new_browser(app_server: AsgiServer) -> Iterator[Callable[[Participant], SocketBrowser]]:
+    """A new browser that has opened this participant's join link."""
+    with ExitStack() as sockets:
+        yield lambda participant: SocketBrowser(app_server, sockets, participant)
+
+
+def test_only_a_keeper_admits_or_ends(new_browser) -> None:
+    engagement = live_engagement()
+    counterpart = seat(engagement, Role.COUNTERPART)
+    journalist = seat(engagement, Role.PRESS)
+    press = new_browser(journalist).control(engagement.pk)
+    press.next("room.state")
+    assert press.command("lobby.knock") == {"type": "ok", "admission": "waiting"}
+
+    for who in (new_browser(counterpart).control(engagement.pk), press):
+        assert who.command("lobby.admit", person=journalist.person_id) == {
+            "type": "error",
+            "reason": "Only a host, a moderator or the principal's staff admit people.",
+        }
+        assert who.command("room.end") == {
+            "type": "error",
+            "reason": "Only a host, a moderator or the principal's staff end the meeting.",
+        }
+    assert not Room.objects.filter(engagement=engagement, ended_at__isnull=False).exists()
+
+
+def test_a_meeting_nobody_entered_has_nothing_to_end(new_browser) -> None:
+    engagement = live_engagement()
+    host = new_browser(seat(engagement, Role.HOST)).control(engagement.pk)
+    assert host.command("room.end") == {
+        "type": "error",
+        "reason": "Nobody has entered this room yet: there is no meeting to end.",
+    }
+    assert host.command("room.end")["type"] == "error"  # the channel is still there
+
+
+def test_refused_journalist_is_told_and_cannot_join_the_media(new_browser) -> None:
+    engagement = live_engagement()
+    host = new_browser(seat(engagement, Role.HOST)).control(engagement.pk)
+    assert host.next("room.state")["waiting"] == []
+    journalist = seat(engagement, Role.PRESS, name="Sam Reed", outlet="Daily Wire Service", country="US")
+    press_browser = new_browser(journalist)
+    press = press_browser.control(engagement.pk)
+    press.next("room.state")
+    press.command("lobby.knock")
+    assert host.next("lobby.changed")["waiting"] == [
+        {"person": journalist.person_id, "display": "Sam Reed — Daily Wire Service, United States"}
+    ]
+
+    assert host.command("lobby.refuse", person=journalist.person_id)["type"] == "ok"
+    assert press.next("admission.decided") == {"person": journalist.person_id, "state": "refused"}
+    assert host.next("lobby.changed")["waiting"] == []
+
+    janus = press_browser.janus(engagement.pk)
+    handle = janus.videoroom_handle()
+    join = {"request": "join", "ptype": "subscriber", "feed": 1}
+    answer = janus.request({"janus": "message", "handle_id": handle, "body": join})
+    assert answer["error"] == {"code": 403, "reason": "you are waiting in the lobby until a host admits you"}
+    assert press_browser.control(engagement.pk).next("room.state")["admission"] == "refused"
+
+
+def test_a_host_ends_the_meeting_for_everyone_and_its_janus_room_is_destroyed(new_browser) -> None:
+    engagement = live_engagement()
+    host_browser = new_browser(seat(engagement, Role.HOST, name="Dana Host"))
+    counterpart_browser = new_browser(seat(engagement, Role.COUNTERPART))
+    counterpart_browser.janus(engagement.pk).videoroom_handle()  # the room is made on Janus
+    room = Room.objects.get(engagement=engagement)
+    assert run_async(lambda: exists(room))
+    counterpart = counterpart_browser.control(engagement.pk)
+    counterpart.next("room.state")
+
+    assert host_browser.control(engagement.pk).command("room.end")["type"] == "ok"
+    assert counterpart.next("room.ended")["by"].startswith("Dana Host")
+    assert closed_with(counterpart.socket) == CLOSE_CLOSED
+    assert not run_async(lambda: exists(room))
+    room.refresh_from_db()
+    assert room.ended_at is not None
+    assert counterpart_browser.control(engagement.pk).next("room.state")["status"] == "ended"
+    assert closed_with(counterpart_browser.janus(engagement.pk).socket) == CLOSE_CLOSED
+
+
+def test_a_seat_in_one_room_opens_no_other(new_browser) -> None:
+    engagement = live_engagement()
+    other = live_engagement(trip=engagement.trip)
+    browser = new_browser(seat(engagement, Role.PRINCIPAL))
+    assert browser.control(engagement.pk).next("room.state")["status"] == "open"
+    assert closed_with(browser.control(other.pk).socket) == CLOSE_DENIED
+    assert closed_with(browser.janus(other.pk).socket) == CLOSE_DENIED
+    assert not Room.objects.filter(engagement=other).exists()
+
+
+def test_a_room_before_its_opening_time_lets_nobody_into_the_media(new_browser, settings) -> None:
+    settings.ROOM_OPENS_BEFORE_MINUTES = 30
+    starts = timezone.now() + timedelta(minutes=31)
+    engagement = live_engagement(starts_at=starts, ends_at=starts + timedelta(hours=1))
+    browser = new_browser(seat(engagement, Role.PRINCIPAL))
+    state = browser.control(engagement.pk).next("room.state")
+    assert state["status"] == "not_yet"
+    assert closed_with(browser.janus(engagement.pk).socket) == CLOSE_CLOSED
+    assert not Room.objects.filter(engagement=engagement).exists()
+
+
+def test_a_command_the_app_does_not_know_gets_an_error_that_names_it(new_browser) -> None:
+    engagement = live_engagement()
+    control = new_browser(seat(engagement, Role.HOST)).control(engagement.pk)
+    control.next("room.state")
+    assert control.command("room.rename", title="Mine") == {
+        "type": "error",
+        "reason": "unknown command 'room.rename'",
+    }
+    assert control.command("lobby.admit", person="someone")["type"] == "error"
+
+
+def test_past_its_end_a_room_is_open_while_someone_is_in_it_then_over(new_browser) -> None:
+    engagement = live_engagement()
+    counterpart = new_browser(seat(engagement, Role.COUNTERPART))
+    janus = counterpart.janus(engagement.pk)
+    handle = janus.videoroom_handle()
+    joined = janus.request(
+        {"janus": "message", "handle_id": handle, "body": {"request": "join", "ptype": "publisher"}}
+    )
+    assert joined["plugindata"]["data"]["videoroom"] == "joined"
+    ago = timezone.now() - timedelta(minutes=10)
+    Engagement.objects.filter(pk=engagement.pk).update(starts_at=ago - timedelta(hours=1), ends_at=ago)
+
+    principal = new_browser(seat(engagement, Role.PRINCIPAL))
+    assert principal.control(engagement.pk).next("room.state")["status"] == "open"
+    janus.socket.close()  # the meeting's last person leaves: Janus drops them with their session
+    deadline = time.monotonic() + WAIT_S
+    while principal.control(engagement.pk).next("room.state")["status"] != "over":
+        assert time.monotonic() < deadline, "the room still counts someone in it"
+        time.sleep(0.2)
+    assert closed_with(principal.janus(engagement.pk).socket) == CLOSE_CLOSED
