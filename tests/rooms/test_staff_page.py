@@ -1,5 +1,6 @@
 """The engagement's staff page: join links, re-issuing one, and the room's recording."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -8,12 +9,29 @@ from django.test import Client
 
 from tests.factories.rooms import live_engagement, seat
 from tests.html import texts
+from tests.rooms.sockets import claim
 from virtualtrip.rooms import actions
 from virtualtrip.rooms.ending import process_recording
+from virtualtrip.rooms.links import read_join_token
+from virtualtrip.rooms.models import JoinPass
 from virtualtrip.rooms.recordings import raw_folder
 from virtualtrip.trips.enums import Role
+from virtualtrip.trips.models import Participant
 
 pytestmark = pytest.mark.django_db
+
+
+def join_links(page: str) -> set[str]:
+    return set(re.findall(r'http://testserver(/join/[^"<]+)', page))
+
+
+def principal_link(path: str) -> bool:
+    return (
+        read_join_token(path.removeprefix("/join/").rstrip("/")).person_id
+        == Participant.objects.get(role=Role.PRINCIPAL).person_id
+    )
+
+
 FIXTURE = sorted((Path(__file__).parent / "fixtures").glob("*.mjr"))[0]
 
 
@@ -41,6 +59,19 @@ def test_staff_see_each_link_and_a_reissued_one_replaces_the_old(admin_client) -
     after = staff_page(admin_client, engagement.pk)
     assert before not in after
     assert actions.do_issue_join_link(principal, acting_user=None) in after
+
+
+def test_showing_the_links_writes_nothing_and_a_shown_link_opens_the_room(admin_client) -> None:
+    engagement = live_engagement()
+    principal = seat(engagement, Role.PRINCIPAL)
+    seat(engagement, Role.COUNTERPART)
+    page = staff_page(admin_client, engagement.pk)
+    assert JoinPass.objects.count() == 0
+    (shown,) = [path for path in join_links(page) if principal_link(path)]
+    assert claim(Client(), shown).status_code == 200
+    assert JoinPass.objects.get().participant == principal
+    assert join_links(staff_page(admin_client, engagement.pk)) == join_links(page)  # however often shown
+    assert claim(Client(), shown).status_code == 403  # in use in the first browser
 
 
 def test_recording_section_follows_the_room(admin_client, settings, tmp_path) -> None:

@@ -7,7 +7,6 @@ import secrets
 from datetime import datetime
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -16,7 +15,7 @@ from virtualtrip.realtime import send_event_on_commit
 from virtualtrip.rooms import protocol
 from virtualtrip.rooms.enums import AdmissionState, RecordingState
 from virtualtrip.rooms.janus.servers import pick_server
-from virtualtrip.rooms.links import JoinLinkInvalid, make_join_token, read_join_token
+from virtualtrip.rooms.links import FIRST_VERSION, JoinLinkInvalid, join_link_path, read_join_token
 from virtualtrip.rooms.models import Admission, JoinPass, RecordingTrack, Room
 from virtualtrip.rooms.queries import RoomAccessDenied, speaker, waiting_list
 from virtualtrip.rooms.recordings import TrackFile, room_folder
@@ -49,8 +48,7 @@ def do_issue_join_link(participant: Participant, *, acting_user: object, reissue
             participant.person_id,
             gettext_noop("Your link was replaced by a new one."),
         )
-    token = make_join_token(participant.engagement, participant.person_id, join_pass.version)
-    return reverse("rooms:join", args=[token])
+    return join_link_path(participant.engagement, participant.person_id, join_pass.version)
 
 
 @transaction.atomic
@@ -63,13 +61,16 @@ def do_claim_join_link(
     Raises JoinLinkInvalid with the reason (forged, expired, replaced, removed, in use elsewhere)."""
     claim = read_join_token(token, now)
     participant = (
-        Participant.objects.select_related("engagement")
+        Participant.objects.select_for_update()  # two first clicks on one link: one pass, one winner
+        .select_related("engagement")
         .filter(engagement_id=claim.engagement_id, person_id=claim.person_id)
         .first()
     )
     if participant is None:
         raise JoinLinkInvalid(_("This link's holder is no longer on the list for this engagement."))
-    join_pass = JoinPass.objects.select_for_update().filter(participant=participant).first()
+    join_pass = JoinPass.objects.filter(participant=participant).first()
+    if join_pass is None and claim.version == FIRST_VERSION:
+        join_pass = JoinPass.objects.create(participant=participant)
     if join_pass is None or join_pass.version != claim.version:
         raise JoinLinkInvalid(
             _("This link has been replaced by a newer one: use the latest link you received.")

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -17,6 +18,8 @@ from django.utils.translation import pgettext
 from virtualtrip.trips.models import Engagement
 
 SALT = "virtualtrip.rooms.join"
+FIRST_VERSION = 1
+"""A participant's link before anyone re-issues it (JoinPass.version starts there)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,10 @@ def make_join_token(engagement: Engagement, person_id: int, version: int) -> str
     expires = int(link_expiry(engagement).timestamp())
     payload = {"e": engagement.pk, "u": person_id, "v": version, "x": expires}
     return signing.Signer(salt=SALT).sign_object(payload)
+
+
+def join_link_path(engagement: Engagement, person_id: int, version: int) -> str:
+    return reverse("rooms:join", args=[make_join_token(engagement, person_id, version)])
 
 
 def read_join_token(token: str, now: datetime | None = None) -> JoinClaim:

@@ -9,6 +9,7 @@ from django.db import models
 
 from virtualtrip.rooms.capabilities import DEFAULT_LOBBY_ROLES
 from virtualtrip.rooms.enums import AdmissionState, RecordingState
+from virtualtrip.rooms.links import FIRST_VERSION
 from virtualtrip.trips.models import Engagement, Participant, Person
 
 
@@ -73,7 +74,7 @@ class JoinPass(models.Model):
     """The current personal join link of one participant: older versions no longer open the room."""
 
     participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="join_pass")
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=FIRST_VERSION)
     device = models.CharField(
         max_length=64, blank=True, help_text="The browser that opened this link first; only it may use it."
     )

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.translation import gettext as _
 
 from virtualtrip.rooms.enums import AdmissionState, RecordingState, RoomStatus
+from virtualtrip.rooms.links import FIRST_VERSION, join_link_path
 from virtualtrip.rooms.models import Admission, JoinPass, RecordingTrack, Room, default_lobby_roles
 from virtualtrip.rooms.seats import Seat, display_name, participant_seat, staff_display, staff_seat
 from virtualtrip.trips.models import Engagement, Participant, Person
@@ -42,6 +43,20 @@ def room_status(engagement: Engagement, room: Room | None, now: datetime) -> Roo
     if now > engagement.ends_at:
         return RoomStatus.OVER
     return RoomStatus.OPEN
+
+
+def join_link_paths(engagement: Engagement, participants: list[Participant]) -> dict[int, str]:
+    """Each participant's current join link, by participant id, read without writing anything: a
+    link never opened nor re-issued is the first version, and its pass is made when it is claimed."""
+    versions = dict(
+        JoinPass.objects.filter(participant__in=participants).values_list("participant_id", "version")
+    )
+    return {
+        participant.pk: join_link_path(
+            engagement, participant.person_id, versions.get(participant.pk, FIRST_VERSION)
+        )
+        for participant in participants
+    }
 
 
 def lobby_roles(engagement: Engagement) -> list[str]:

@@ -154,12 +154,11 @@ def join_links(request: HttpRequest, engagement_id: int) -> HttpResponse:
         chosen = get_object_or_404(Participant, engagement=engagement, pk=request.POST.get("participant"))
         actions.do_issue_join_link(chosen, acting_user=request.user, reissue=True)
         reissued = chosen.pk
+    paths = queries.join_link_paths(engagement, participants)
     rows = [
         {
             "participant": participant,
-            "url": request.build_absolute_uri(
-                actions.do_issue_join_link(participant, acting_user=request.user)
-            ),
+            "url": request.build_absolute_uri(paths[participant.pk]),
             "reissued": participant.pk == reissued,
         }
         for participant in participants
