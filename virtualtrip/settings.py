@@ -159,7 +159,13 @@ LOGGING = {
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 CHANNEL_LAYERS = {
     "default": (
-        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # No read timeout: the layer waits for each socket's next message with a blocking read
+            # (BZPOPMIN) that redis-py 8's default 5-second socket timeout would cut, taking every
+            # quiet room socket down (django/channels_redis#422).
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
+        }
         if REDIS_URL
         else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
     )

@@ -1,6 +1,7 @@
 """Live rooms end to end: real Chromium with fake camera and microphone, the real app under uvicorn,
 the real Janus. Run inside the test network namespace (scripts/in-netns.sh), where media can flow."""
 
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -89,6 +90,13 @@ def assert_receiving(page: Page, displays: set[str], timeout_s: float = 20) -> N
             assert second[display][figure] > first[display][figure], (display, figure, first, second)
 
 
+def keep_screenshot(page: Page, name: str) -> None:
+    """With VIRTUALTRIP_SCREENSHOTS=DIR, keep what the page looks like at this moment, to look at."""
+    folder = os.environ.get("VIRTUALTRIP_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=f"{folder}/room-{name}.png", full_page=True)
+
+
 def labels(page: Page) -> list[str]:
     return sorted(page.locator(".tile:not(.mine) figcaption").all_inner_texts())
 
@@ -128,6 +136,7 @@ def test_principal_and_counterpart_see_and_hear_each_other(server, tabs) -> None
     assert call.counterpart_page.evaluate("window.vtRoom.state") == "live"
     assert labels(call.principal_page) == ["Lucía Ferrer — Foreign Minister, Mexico"]
     assert labels(call.counterpart_page) == ["Avery Stone — Secretary of State, United States"]
+    keep_screenshot(call.principal_page, "live")
 
 
 FORGED_PUBLISH = """
@@ -166,6 +175,9 @@ def test_journalist_waits_in_lobby_is_admitted_watches_and_cannot_publish(server
     press_page = join(tabs, server, journalist)
     wait_state(press_page, "lobby")
     waiting = principal_page.locator("#waiting li", has_text="Sam Reed — Daily Wire Service, United States")
+    waiting.wait_for()
+    keep_screenshot(principal_page, "keeper-sees-lobby")
+    keep_screenshot(press_page, "in-lobby")
     waiting.get_by_role("button", name="Admit").click()
     wait_state(press_page, "live")
     assert_receiving(press_page, {display_name(principal), display_name(counterpart)})
@@ -288,12 +300,17 @@ def test_dropped_network_rejoins_by_itself(server, tabs) -> None:
 
 def test_a_person_taken_off_the_engagement_leaves_the_call_at_once(server, tabs) -> None:
     call = start_call(tabs, server)
+    states_before = call.principal_page.evaluate("window.vtRoom.history.length")
     in_other_thread(call.counterpart.delete)  # as a planner removing them in the admin
     wait_state(call.counterpart_page, "denied")
     assert call.counterpart_page.locator("#connection").inner_text() == (
         "Access withdrawn — You are no longer on the list for this engagement."
     )
     remote_labels_settle(call.principal_page, [])
+    keep_screenshot(call.counterpart_page, "taken-off")
+    assert janus_participants(call.engagement) == {display_name(call.principal): True}
+    time.sleep(5)  # a connection that dropped with the leaver's feed would fail within this
+    assert call.principal_page.evaluate(f"window.vtRoom.history.slice({states_before})") == []
     assert janus_participants(call.engagement) == {display_name(call.principal): True}
     call.counterpart_page.reload()
     assert call.counterpart_page.locator(".reason").inner_text() == (
@@ -309,6 +326,7 @@ def test_a_page_opened_before_the_room_opens_lets_its_person_in_at_the_opening(
     engagement = live_engagement(starts_at=starts, ends_at=starts + timedelta(hours=1))
     page = tabs.open(link(server, seat(engagement, Role.PRINCIPAL)))
     assert page.locator("#join").is_disabled()
+    keep_screenshot(page, "not-open-yet")
     assert page.locator("#opening").inner_text() == (
         "The room opens 30 minutes before the start; you can join then."
     )

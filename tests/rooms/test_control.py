@@ -156,3 +156,15 @@ def test_past_its_end_a_room_is_open_while_someone_is_in_it_then_over(new_browse
         assert time.monotonic() < deadline, "the room still counts someone in it"
         time.sleep(0.2)
     assert closed_with(principal.janus(engagement.pk).socket) == CLOSE_CLOSED
+
+
+def test_a_quiet_room_socket_stays_open(new_browser, settings) -> None:
+    """Nothing happens in a room for longer than the channel layer's wait for a message (5 s): the
+    sockets stay up. With Redis (`make test`'s second run) this failed: redis-py 8 gives up reading
+    after 5 s by default, and the channel layer's blocking read took each room socket down."""
+    engagement = live_engagement()
+    browser = new_browser(seat(engagement, Role.HOST))
+    control = browser.control(engagement.pk)
+    control.next("room.state")
+    time.sleep(8)
+    assert control.command("lobby.knock") == {"type": "ok", "admission": "admitted"}

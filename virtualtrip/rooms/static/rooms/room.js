@@ -39,6 +39,7 @@
   const room = {
     state: "ready", janus: null, publisher: null, feeds: new Map(), myId: null,
     control: null, wanted: false, retry: 0, published: false, refusals: [],
+    history: [],  // every state the page went through, for people checking a call (and the tests)
   };
   window.vtRoom = room;
   // Set while this tab is in the room: a reload (or a browser that restores the tab) rejoins at
@@ -47,6 +48,7 @@
 
   function setState(state, detail) {
     room.state = state;
+    room.history.push(state);
     $("room").dataset.state = state;
     $("connection").textContent = STATES[state] + (detail ? " — " + detail : "");
     $("connection").dataset.state = state;
@@ -247,7 +249,8 @@
           (message.publishers || []).forEach(subscribe);
         } else if (event === "event") {
           (message.publishers || []).forEach(subscribe);
-          const gone = message.leaving || message.unpublished;
+          // Janus says a feed is gone in one of three ways; a kick may come alone.
+          const gone = message.leaving || message.unpublished || message.kicked;
           if (gone && gone !== "ok") unsubscribe(gone);
           if (message.error) notice(message.error);
         }
@@ -307,8 +310,18 @@
       onremotetrack: (track, mid, on) => {
         if (on) attachTrack(publisher.id, feed.display, track, false);
       },
-      iceState: onIceState,
+      iceState: (state) => onFeedIceState(publisher.id, state),
     });
+  }
+
+  // The connection of one remote feed. Its trouble is that feed's, not the room's: a person leaving
+  // takes their feed down first, and the page must not show everyone else "reconnecting" or start
+  // its own session again. A feed whose connection failed while it is still listed is asked for again.
+  function onFeedIceState(id, state) {
+    const feed = room.feeds.get(id);
+    if (state !== "failed" || !feed || !room.wanted || !room.janus) return;
+    unsubscribe(id);
+    subscribe({ id, display: feed.display });
   }
 
   function unsubscribe(id) {
