@@ -111,6 +111,9 @@ class Call:
     principal_page: Page
     counterpart_page: Page
 
+    def pages(self) -> list[Page]:
+        return [self.principal_page, self.counterpart_page]
+
     def in_janus(self) -> dict[str, bool]:
         """Both, publishing, and nobody else: what Janus should list."""
         return {display_name(self.principal): True, display_name(self.counterpart): True}
@@ -137,6 +140,18 @@ def test_principal_and_counterpart_see_and_hear_each_other(server, tabs) -> None
     assert labels(call.principal_page) == ["Lucía Ferrer — Foreign Minister, Mexico"]
     assert labels(call.counterpart_page) == ["Avery Stone — Secretary of State, United States"]
     keep_screenshot(call.principal_page, "live")
+
+
+def test_a_call_stays_up_with_nothing_to_reconnect(server, tabs) -> None:
+    """Longer than any timeout on the way (the channel layer's 5-second read among them), nobody's
+    page goes through another state, and media keeps flowing."""
+    call = start_call(tabs, server)
+    seen = [page.evaluate("window.vtRoom.history.length") for page in call.pages()]
+    time.sleep(15)
+    for page, before in zip(call.pages(), seen, strict=True):
+        assert page.evaluate(f"window.vtRoom.history.slice({before})") == []
+    assert_receiving(call.principal_page, {display_name(call.counterpart)})
+    assert_receiving(call.counterpart_page, {display_name(call.principal)})
 
 
 FORGED_PUBLISH = """
