@@ -193,6 +193,8 @@ def test_journalist_waits_in_lobby_is_admitted_watches_and_cannot_publish(server
     waiting.wait_for()
     keep_screenshot(principal_page, "keeper-sees-lobby")
     keep_screenshot(press_page, "in-lobby")
+    assert press_page.locator("#prejoin").is_hidden()
+    assert press_page.locator("#controls").is_hidden()
     waiting.get_by_role("button", name="Admit").click()
     wait_state(press_page, "live")
     assert_receiving(press_page, {display_name(principal), display_name(counterpart)})
@@ -341,6 +343,7 @@ def test_a_page_opened_before_the_room_opens_lets_its_person_in_at_the_opening(
     engagement = live_engagement(starts_at=starts, ends_at=starts + timedelta(hours=1))
     page = tabs.open(link(server, seat(engagement, Role.PRINCIPAL)))
     assert page.locator("#join").is_disabled()
+    assert page.locator("#controls").is_hidden()  # no microphone or leave buttons before joining
     keep_screenshot(page, "not-open-yet")
     assert page.locator("#opening").inner_text() == (
         "The room opens 30 minutes before the start; you can join then."

@@ -129,6 +129,7 @@
       if (config.inLobby && body.admission !== "admitted") {
         if (body.admission === "refused") return stop("refused", gettext("a host declined your request"));
         setState("lobby");
+        $("prejoin").hidden = true;
         $("lobby-wait").hidden = false;
         command("lobby.knock");
       } else if (!room.janus) {
@@ -338,6 +339,7 @@
     dropTile("me");
     $("controls").hidden = true;
     $("lobby-wait").hidden = true;
+    notice("");  // "click to hear the meeting" and the like no longer apply
     setState(state, detail);
     if (room.control && state !== "left") room.control.close();
   }
