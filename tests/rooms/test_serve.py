@@ -135,3 +135,9 @@ def test_serve_on_the_system_janus_port_says_so_and_exits(tmp_path, system_janus
         assert f"port {system_janus} is taken, by another Janus perhaps: set VIRTUALTRIP_JANUS_PORT" in output
     finally:
         served.stop()
+
+
+def test_several_workers_without_redis_are_refused_before_anything_starts(run) -> None:
+    answer = run("serve", "--workers", "2")
+    assert answer.returncode == 1
+    assert "--workers 2 needs REDIS_URL: the processes share room events through Redis" in answer.stderr

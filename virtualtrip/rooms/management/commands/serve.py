@@ -18,6 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=1)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["workers"] > 1 and not settings.REDIS_URL:
+            # Each process would keep its own room events: a lobby admission made in one would never
+            # reach a person whose sockets are served by another.
+            raise CommandError(
+                f"--workers {options['workers']} needs REDIS_URL: the processes share room events "
+                "through Redis; without it, serve with one worker"
+            )
         supervisor = None
         if owns_janus():
             try:
