@@ -352,3 +352,13 @@ def test_a_page_opened_before_the_room_opens_lets_its_person_in_at_the_opening(
     assert page.locator("#opening").inner_text() == "The room is open: you can join now."
     page.click("#join")
     wait_state(page, "live")
+
+
+def test_joining_a_meeting_that_is_over_says_so(server, tabs) -> None:
+    ended = timezone.now() - timedelta(minutes=10)
+    engagement = live_engagement(starts_at=ended - timedelta(hours=1), ends_at=ended)
+    page = join(tabs, server, seat(engagement, Role.PRINCIPAL))
+    wait_state(page, "over")
+    assert page.locator("#connection").inner_text() == "The meeting is over"
+    assert page.locator("#controls").is_hidden()
+    assert page.evaluate("window.vtRoom.history").count("connecting") == 0  # no media was tried

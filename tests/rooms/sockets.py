@@ -101,6 +101,11 @@ class JanusSocket:
             if answer.get("transaction") == transaction and answer["janus"] != "ack":
                 return answer
 
+    def turned_away(self) -> tuple[dict[str, Any], int | None]:
+        """For a socket the app turns away: its answer to the first request, and the close code."""
+        answer = self.request({"janus": "create"})
+        return answer["error"], closed_with(self.socket)
+
     def videoroom_handle(self) -> int:
         """A session and a VideoRoom handle on it; the handle's id."""
         self.session = self.request({"janus": "create"})["data"]["id"]

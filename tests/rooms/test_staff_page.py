@@ -117,3 +117,14 @@ def test_a_track_downloads_for_staff_only_and_only_under_its_engagement(
     assert admin_client.get(f"/rooms/{other.pk}/recordings/{track.pk}/").status_code == 404
     (tmp_path / track.file).unlink()
     assert admin_client.get(path).status_code == 404
+
+
+def test_reissuing_a_link_nobody_used_yet_replaces_it(admin_client) -> None:
+    engagement = live_engagement()
+    principal = seat(engagement, Role.PRINCIPAL)
+    (shown,) = join_links(staff_page(admin_client, engagement.pk))  # sent, say, to the wrong person
+    admin_client.post(f"/rooms/{engagement.pk}/links/", {"participant": principal.pk})
+    (new,) = join_links(staff_page(admin_client, engagement.pk))
+    assert new != shown
+    assert claim(Client(), shown).status_code == 403
+    assert claim(Client(), new).status_code == 200

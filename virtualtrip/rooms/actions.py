@@ -37,8 +37,8 @@ def do_issue_join_link(participant: Participant, *, acting_user: object, reissue
     one: the old one stops working, and so does any browser that opened it.
 
     Side effects: creates or bumps the participant's JoinPass; tells a seated browser it lost its seat."""
-    join_pass, created = JoinPass.objects.select_for_update().get_or_create(participant=participant)
-    if reissue and not created:
+    join_pass, _created = JoinPass.objects.select_for_update().get_or_create(participant=participant)
+    if reissue:  # a pass made just now stands for the first link, shown before and never used
         join_pass.version += 1
         join_pass.device = ""
         join_pass.reissued_at = timezone.now()
@@ -61,7 +61,8 @@ def do_claim_join_link(
     Raises JoinLinkInvalid with the reason (forged, expired, replaced, removed, in use elsewhere)."""
     claim = read_join_token(token, now)
     participant = (
-        Participant.objects.select_for_update()  # two first clicks on one link: one pass, one winner
+        # Two first clicks on one link: one pass, one winner. Only the participant's row is locked.
+        Participant.objects.select_for_update(of=("self",))
         .select_related("engagement")
         .filter(engagement_id=claim.engagement_id, person_id=claim.person_id)
         .first()
@@ -70,7 +71,7 @@ def do_claim_join_link(
         raise JoinLinkInvalid(_("This link's holder is no longer on the list for this engagement."))
     join_pass = JoinPass.objects.filter(participant=participant).first()
     if join_pass is None and claim.version == FIRST_VERSION:
-        join_pass = JoinPass.objects.create(participant=participant)
+        join_pass, _created = JoinPass.objects.get_or_create(participant=participant)
     if join_pass is None or join_pass.version != claim.version:
         raise JoinLinkInvalid(
             _("This link has been replaced by a newer one: use the latest link you received.")

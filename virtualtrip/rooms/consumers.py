@@ -35,6 +35,13 @@ CLOSE_DENIED = 4403
 CLOSE_CLOSED = 4409
 CLOSE_MEDIA_GONE = 4502
 MEDIA_UNAVAILABLE = "media server unavailable"
+TURNED_AWAY = {
+    CLOSE_DENIED: Refusal(403, "you have no seat in this room"),
+    CLOSE_CLOSED: Refusal(409, "this room is not open"),
+}
+"""What the proxy answers a turned-away page's first request with, before closing: janus.js shows
+its pages neither a close code nor a close before it has a session, but it passes this on."""
+TURN_AWAY_WAIT_S = 10
 
 
 async def _arrive(scope: dict[str, Any]) -> Arrival | None:
@@ -66,6 +73,8 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
     room: Room
     my_janus_id: int | None = None
     record_to: Path | None = None
+    turned_away: int | None = None
+    closer: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         arrival = await _arrive(self.scope)
@@ -93,10 +102,15 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
         await self.accept(subprotocol="janus-protocol")
 
     async def _turn_away(self, code: int) -> None:
-        # Accepted first: a socket closed during the handshake reaches the browser as a bare HTTP
-        # 403, without the code that tells the page why.
+        """Accept, answer the first request with the reason, then close with `code`. A socket
+        refused during the handshake reaches the page as a bare HTTP 403 that says nothing."""
         await self.accept(subprotocol="janus-protocol")
-        await self.close(code)
+        self.turned_away = code
+        self.closer = asyncio.create_task(self._close_after(TURN_AWAY_WAIT_S))
+
+    async def _close_after(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+        await self.close(self.turned_away or CLOSE_CLOSED)
 
     def _groups(self) -> list[str]:
         seat = self.policy.seat
@@ -123,6 +137,10 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
             return
         if not isinstance(message, dict):
             await self._refuse({}, Refusal(400, "not a Janus message"))
+            return
+        if self.turned_away is not None:
+            await self._refuse(message, TURNED_AWAY[self.turned_away])
+            await self.close(self.turned_away)
             return
         if message.get("janus") == "create" and not await self._ensure_backend():
             await self._refuse(message, Refusal(503, MEDIA_UNAVAILABLE))
@@ -186,6 +204,8 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         # Closing our socket to Janus ends the Janus session: the participant leaves the room.
+        if self.closer is not None:
+            self.closer.cancel()
         if self.backend is not None:
             await self.backend.close()
         if self.reader is not None:
@@ -204,7 +224,9 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         arrival = await _arrive(self.scope)
         if arrival is None:
-            await self.accept()  # then close with the code that says why (see the proxy's _turn_away)
+            # Accepted, then closed with the code that says why: refused during the handshake, a
+            # socket reaches the page as a bare HTTP 403.
+            await self.accept()
             await self.close(CLOSE_DENIED)
             return
         self.arrival = arrival

@@ -123,7 +123,7 @@
       if (body.status === "over") return stop("over");
       if (body.status === "not_yet") {
         stop("closed");
-        $("join").disabled = false;
+        setTimeout(() => { $("join").disabled = false; }, 5000);  // a moment early: try again
         return;
       }
       if (config.inLobby && body.admission !== "admitted") {
@@ -198,7 +198,19 @@
   }
 
   function onJanusError(reason) {
-    rejoin(String(reason).includes("media server unavailable") ? "unavailable" : "reconnecting");
+    const text = String(reason);
+    // The proxy turned this page away (see TURNED_AWAY in consumers.py).
+    if (text.includes("you have no seat in this room")) {
+      return stop("denied", gettext("your seat in this room was withdrawn"));
+    }
+    if (text.includes("this room is not open")) {
+      teardown();
+      // Ask the room's state again: the control channel reopens by itself and says whether the
+      // room is over, ended, not open yet, or open after all (then the media starts again).
+      if (room.control) room.control.close();
+      return;
+    }
+    rejoin(text.includes("media server unavailable") ? "unavailable" : "reconnecting");
   }
 
   // Start the media session again, as the same person: after a lost socket, a failed connection or
@@ -408,8 +420,9 @@
   const opensInMs = config.opensInSeconds * 1000;
   if (opensInMs > 0 && opensInMs < 2 ** 31 - 1000) {
     setTimeout(() => {
+      if (room.state !== "ready" && room.state !== "closed") return;
       $("join").disabled = false;
-      $("opening").textContent = gettext("The room is open: you can join now.");
+      if ($("opening")) $("opening").textContent = gettext("The room is open: you can join now.");
     }, opensInMs + 1000);
   }
   $("join").addEventListener("click", join);
