@@ -10,16 +10,12 @@ from django.urls import reverse
 
 from tests.factories.rooms import live_engagement, seat
 from tests.html import texts
+from tests.rooms.sockets import claim
 from virtualtrip.rooms.actions import do_issue_join_link
 from virtualtrip.rooms.models import JoinPass
 from virtualtrip.trips.enums import Role
 
 pytestmark = pytest.mark.django_db
-
-
-def claim(client: Client, path: str):
-    client.get(path)  # sets the csrf and device cookies, as the page does
-    return client.post(path, HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value)
 
 
 def test_link_opens_the_room_in_one_browser_and_seats_it() -> None:
