@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from tests.audio import loudest_db
 from tests.browser.conftest import VIEWPORT
-from tests.factories.rooms import live_engagement, seat
+from tests.factories.rooms import ended_engagement, live_engagement, seat
 from tests.janus import AsgiServer, in_other_thread, run_async
 from virtualtrip.rooms import live
 from virtualtrip.rooms.actions import do_issue_join_link
@@ -355,8 +355,7 @@ def test_a_page_opened_before_the_room_opens_lets_its_person_in_at_the_opening(
 
 
 def test_joining_a_meeting_that_is_over_says_so(server, tabs) -> None:
-    ended = timezone.now() - timedelta(minutes=10)
-    engagement = live_engagement(starts_at=ended - timedelta(hours=1), ends_at=ended)
+    engagement = ended_engagement(timedelta(minutes=10))
     page = join(tabs, server, seat(engagement, Role.PRINCIPAL))
     wait_state(page, "over")
     assert page.locator("#connection").inner_text() == "The meeting is over"

@@ -14,6 +14,12 @@ def live_engagement(**fields) -> Engagement:
     return EngagementFactory.create(**{**defaults, **fields})
 
 
+def ended_engagement(ago: timedelta, **fields) -> Engagement:
+    """An hour-long engagement that ended `ago`."""
+    ended = timezone.now() - ago
+    return EngagementFactory.create(**{"starts_at": ended - timedelta(hours=1), "ends_at": ended, **fields})
+
+
 def seat(engagement: Engagement, role: str = Role.PRINCIPAL, **person) -> Participant:
     who = PersonFactory.create(trip=engagement.trip, **person)
     return ParticipantFactory.create(engagement=engagement, person=who, role=role)

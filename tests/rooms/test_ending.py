@@ -6,7 +6,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from tests.factories.rooms import live_engagement
+from tests.factories.rooms import ended_engagement
 from tests.janus import run_async
 from virtualtrip.rooms import actions, live
 from virtualtrip.rooms.ending import ENDED_BY_SCHEDULE, end_empty_rooms
@@ -25,10 +25,7 @@ def no_lasting_connections(monkeypatch) -> None:
 
 
 def room_on_janus(ended_minutes_ago: float) -> Room:
-    now = timezone.now()
-    engagement = live_engagement(
-        starts_at=now - timedelta(hours=1), ends_at=now - timedelta(minutes=ended_minutes_ago)
-    )
+    engagement = ended_engagement(timedelta(minutes=ended_minutes_ago))
     room = actions.do_open_room(engagement)
     run_async(lambda: live.ensure_janus_room(room, engagement.title))
     return room

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
-from tests.factories.rooms import live_engagement, seat
+from tests.factories.rooms import ended_engagement, live_engagement, seat
 from tests.html import texts
 from virtualtrip.rooms.actions import do_issue_join_link
 from virtualtrip.trips.enums import Role
@@ -69,11 +69,7 @@ def test_refused_page_says_why_in_the_language_of_its_prefix(language: str) -> N
 
 
 def test_expired_link_names_the_day_in_spanish() -> None:
-    engagement = live_engagement()
-    principal = seat(engagement, Role.PRINCIPAL)
-    engagement.starts_at -= timedelta(days=3)
-    engagement.ends_at -= timedelta(days=3)
-    engagement.save()
+    principal = seat(ended_engagement(timedelta(days=3)), Role.PRINCIPAL)
     page = Client().get("/es" + do_issue_join_link(principal, acting_user=None))
     assert page.status_code == 403
     (reason,) = texts(page.content.decode(), css_class="reason")

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories.rooms import live_engagement, seat
+from tests.factories.rooms import ended_engagement, live_engagement, seat
 from tests.html import texts
 from tests.rooms.sockets import claim
 from virtualtrip.rooms.actions import do_issue_join_link
@@ -52,11 +52,7 @@ def test_forged_link_gets_a_page_that_says_why() -> None:
 
 
 def test_expired_link_gets_a_page_that_says_why() -> None:
-    engagement = live_engagement()
-    principal = seat(engagement, Role.PRINCIPAL)
-    engagement.starts_at -= timedelta(days=3)
-    engagement.ends_at -= timedelta(days=3)
-    engagement.save()
+    principal = seat(ended_engagement(timedelta(days=3)), Role.PRINCIPAL)
     page = Client().get(do_issue_join_link(principal, acting_user=None))
     assert page.status_code == 403
     assert "This link expired on" in texts(page.content.decode(), css_class="reason")[0]

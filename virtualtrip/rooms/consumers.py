@@ -106,11 +106,11 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
         refused during the handshake reaches the page as a bare HTTP 403 that says nothing."""
         await self.accept(subprotocol="janus-protocol")
         self.turned_away = code
-        self.closer = asyncio.create_task(self._close_after(TURN_AWAY_WAIT_S))
+        self.closer = asyncio.create_task(self._close_after(TURN_AWAY_WAIT_S, code))
 
-    async def _close_after(self, seconds: float) -> None:
+    async def _close_after(self, seconds: float, code: int) -> None:
         await asyncio.sleep(seconds)
-        await self.close(self.turned_away or CLOSE_CLOSED)
+        await self.close(code)
 
     def _groups(self) -> list[str]:
         seat = self.policy.seat

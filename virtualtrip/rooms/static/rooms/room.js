@@ -104,7 +104,7 @@
     socket.onclose = (event) => {
       room.control = null;
       if (!room.wanted) return;  // stopped already, with the reason the app sent before closing
-      if (event.code === 4403) return stop("denied", gettext("your seat in this room was withdrawn"));
+      if (event.code === 4403) return seatWithdrawn();
       setTimeout(openControl, 1500);
     };
   }
@@ -113,6 +113,10 @@
     if (room.control && room.control.readyState === WebSocket.OPEN) {
       room.control.send(JSON.stringify({ type, id: String(Date.now()), body: body || {} }));
     }
+  }
+
+  function seatWithdrawn() {
+    stop("denied", gettext("your seat in this room was withdrawn"));
   }
 
   function onControl(event) {
@@ -200,9 +204,7 @@
   function onJanusError(reason) {
     const text = String(reason);
     // The proxy turned this page away (see TURNED_AWAY in consumers.py).
-    if (text.includes("you have no seat in this room")) {
-      return stop("denied", gettext("your seat in this room was withdrawn"));
-    }
+    if (text.includes("you have no seat in this room")) return seatWithdrawn();
     if (text.includes("this room is not open")) {
       teardown();
       // Ask the room's state again: the control channel reopens by itself and says whether the
