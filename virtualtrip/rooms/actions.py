@@ -15,12 +15,12 @@ from virtualtrip.realtime import send_event_on_commit
 from virtualtrip.rooms import protocol
 from virtualtrip.rooms.enums import AdmissionState, RecordingState
 from virtualtrip.rooms.janus.servers import pick_server
-from virtualtrip.rooms.links import FIRST_VERSION, JoinLinkInvalid, join_link_path, read_join_token
+from virtualtrip.rooms.links import FIRST_VERSION, join_link_path, read_join_token
 from virtualtrip.rooms.models import Admission, JoinPass, RecordingTrack, Room
-from virtualtrip.rooms.queries import RoomAccessDenied, speaker, waiting_list
+from virtualtrip.rooms.queries import check_pass, speaker, waiting_list
 from virtualtrip.rooms.recordings import TrackFile, room_folder
 from virtualtrip.rooms.seats import Seat, person_seat_key
-from virtualtrip.trips.models import Engagement, Participant
+from virtualtrip.trips.models import Engagement, Participant, Person
 
 
 class RoomActionRefused(Exception):
@@ -37,18 +37,25 @@ def do_issue_join_link(participant: Participant, *, acting_user: object, reissue
     one: the old one stops working, and so does any browser that opened it.
 
     Side effects: creates or bumps the participant's JoinPass; tells a seated browser it lost its seat."""
-    join_pass, _created = JoinPass.objects.select_for_update().get_or_create(participant=participant)
+    join_pass, _created = JoinPass.objects.select_for_update().get_or_create(
+        engagement_id=participant.engagement_id, person_id=participant.person_id
+    )
     if reissue:  # a pass made just now stands for the first link, shown before and never used
-        join_pass.version += 1
-        join_pass.device = ""
-        join_pass.reissued_at = timezone.now()
-        join_pass.save(update_fields=["version", "device", "reissued_at"])
+        _bump(join_pass)
         _revoke(
             participant.engagement_id,
             participant.person_id,
             gettext_noop("Your link was replaced by a new one."),
         )
     return join_link_path(participant.engagement, participant.person_id, join_pass.version)
+
+
+def _bump(join_pass: JoinPass) -> None:
+    """Retire the pass's link: versions only ever go up, and no browser holds the new one yet."""
+    join_pass.version += 1
+    join_pass.device = ""
+    join_pass.reissued_at = timezone.now()
+    join_pass.save(update_fields=["version", "device", "reissued_at"])
 
 
 @transaction.atomic
@@ -60,31 +67,11 @@ def do_claim_join_link(
 
     Raises JoinLinkInvalid with the reason (forged, expired, replaced, removed, in use elsewhere)."""
     claim = read_join_token(token, now)
-    participant = (
-        # Two first clicks on one link: one pass, one winner. Only the participant's row is locked.
-        Participant.objects.select_for_update(of=("self",))
-        .select_related("engagement")
-        .filter(engagement_id=claim.engagement_id, person_id=claim.person_id)
-        .first()
+    participant, join_pass = check_pass(
+        claim.engagement_id, claim.person_id, claim.version, device, claiming=True, lock=True
     )
-    if participant is None:
-        raise JoinLinkInvalid(_("This link's holder is no longer on the list for this engagement."))
-    join_pass = JoinPass.objects.filter(participant=participant).first()
-    if join_pass is None and claim.version == FIRST_VERSION:
-        join_pass, _created = JoinPass.objects.get_or_create(participant=participant)
-    if join_pass is None or join_pass.version != claim.version:
-        raise JoinLinkInvalid(
-            _("This link has been replaced by a newer one: use the latest link you received.")
-        )
-    if not _bind_to_device(join_pass, device):
-        raise JoinLinkInvalid(
-            _(
-                "This link is already in use in another browser. A personal link works in one browser "
-                "only; ask the trip's planners to re-issue it if you need to change browsers."
-            )
-        )
-    grant = {"person": participant.person_id, "version": join_pass.version}
-    return participant.engagement, grant
+    join_pass = _bind_to_device(participant, join_pass, device)
+    return participant.engagement, {"person": participant.person_id, "version": join_pass.version}
 
 
 @transaction.atomic
@@ -95,22 +82,22 @@ def do_travel(seat: Seat, engagement: Engagement, device: str) -> dict[str, int]
         raise RoomActionRefused(_("Only the principal, the delegation and staff travel between rooms."))
     if seat.person_id is None:
         return None
-    participant = Participant.objects.filter(engagement=engagement, person_id=seat.person_id).first()
-    if participant is None:
-        raise RoomAccessDenied(_("You are not on the list for that engagement."))
-    join_pass, _created = JoinPass.objects.select_for_update().get_or_create(participant=participant)
-    if not _bind_to_device(join_pass, device):
-        raise RoomAccessDenied(_("Your link to that engagement is in use in another browser."))
+    participant, join_pass = check_pass(engagement.pk, seat.person_id, None, device, claiming=True, lock=True)
+    join_pass = _bind_to_device(participant, join_pass, device)
     return {"person": participant.person_id, "version": join_pass.version}
 
 
-def _bind_to_device(join_pass: JoinPass, device: str) -> bool:
-    """Bind an unclaimed pass to `device`; False when another browser holds it already."""
-    if join_pass.device:
-        return join_pass.device == device
-    join_pass.device = device
-    join_pass.save(update_fields=["device"])
-    return True
+def _bind_to_device(participant: Participant, join_pass: JoinPass | None, device: str) -> JoinPass:
+    """Bind the participant's pass (made now if it has none) to `device`; `check_pass` has made sure
+    no other browser holds it."""
+    if join_pass is None:
+        join_pass = JoinPass.objects.create(
+            engagement_id=participant.engagement_id, person_id=participant.person_id, device=device
+        )
+    elif join_pass.device != device:
+        join_pass.device = device
+        join_pass.save(update_fields=["device"])
+    return join_pass
 
 
 @transaction.atomic
@@ -229,8 +216,25 @@ def do_fail_recording(room: Room, problem: str) -> None:
 
 
 def do_revoke_participant(engagement_id: int, person_id: int) -> None:
-    """A person was taken off an engagement: their browser leaves the room at once."""
+    """A person was taken off an engagement: their browser leaves the room at once, and their link is
+    retired, so that putting them back on the list later does not make it work again (they get a
+    new one). The pass is bumped once the removal commits: the person may be going too."""
     _revoke(engagement_id, person_id, gettext_noop("You are no longer on the list for this engagement."))
+    transaction.on_commit(lambda: _retire_pass(engagement_id, person_id))
+
+
+@transaction.atomic
+def _retire_pass(engagement_id: int, person_id: int) -> None:
+    if Participant.objects.filter(engagement_id=engagement_id, person_id=person_id).exists():
+        return  # back on the list in the same transaction: the link stands
+    gone = not Person.objects.filter(pk=person_id).exists()
+    if gone or not Engagement.objects.filter(pk=engagement_id).exists():
+        return  # gone with its person or engagement: no link can name them again
+    join_pass, created = JoinPass.objects.select_for_update().get_or_create(
+        engagement_id=engagement_id, person_id=person_id, defaults={"version": FIRST_VERSION + 1}
+    )
+    if not created:
+        _bump(join_pass)
 
 
 def _revoke(engagement_id: int, person_id: int, reason: str) -> None:

@@ -10,7 +10,7 @@ from django.db import models
 from virtualtrip.rooms.capabilities import DEFAULT_LOBBY_ROLES
 from virtualtrip.rooms.enums import AdmissionState, RecordingState
 from virtualtrip.rooms.links import FIRST_VERSION
-from virtualtrip.trips.models import Engagement, Participant, Person
+from virtualtrip.trips.models import Engagement, Person
 
 
 def new_janus_room_id() -> int:
@@ -71,9 +71,14 @@ class RecordingTrack(models.Model):
 
 
 class JoinPass(models.Model):
-    """The current personal join link of one participant: older versions no longer open the room."""
+    """The current personal join link of one person in one engagement: older versions no longer open
+    the room.
 
-    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="join_pass")
+    Kept by engagement and person rather than by participant row, so that the version outlives the
+    row: a person taken off the list and put back later never makes a revoked link work again."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="join_passes")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="join_passes")
     version = models.PositiveIntegerField(default=FIRST_VERSION)
     device = models.CharField(
         max_length=64, blank=True, help_text="The browser that opened this link first; only it may use it."
@@ -81,8 +86,13 @@ class JoinPass(models.Model):
     issued_at = models.DateTimeField(auto_now_add=True)
     reissued_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "person"], name="join_pass_once_per_engagement")
+        ]
+
     def __str__(self) -> str:
-        return f"Join link v{self.version} for {self.participant}"
+        return f"Join link v{self.version} for {self.person} in {self.engagement}"
 
 
 class Admission(models.Model):

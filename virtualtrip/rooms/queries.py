@@ -2,15 +2,17 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from virtualtrip.rooms.enums import AdmissionState, RecordingState, RoomStatus
-from virtualtrip.rooms.links import FIRST_VERSION, join_link_path
+from virtualtrip.rooms.links import FIRST_VERSION, JoinLinkInvalid, join_link_path
 from virtualtrip.rooms.models import Admission, JoinPass, RecordingTrack, Room, default_lobby_roles
 from virtualtrip.rooms.seats import Seat, display_name, participant_seat, staff_display, staff_seat
 from virtualtrip.trips.models import Engagement, Participant, Person
@@ -48,12 +50,10 @@ def room_status(engagement: Engagement, room: Room | None, now: datetime) -> Roo
 def join_link_paths(engagement: Engagement, participants: list[Participant]) -> dict[int, str]:
     """Each participant's current join link, by participant id, read without writing anything: a
     link never opened nor re-issued is the first version, and its pass is made when it is claimed."""
-    versions = dict(
-        JoinPass.objects.filter(participant__in=participants).values_list("participant_id", "version")
-    )
+    versions = dict(JoinPass.objects.filter(engagement=engagement).values_list("person_id", "version"))
     return {
         participant.pk: join_link_path(
-            engagement, participant.person_id, versions.get(participant.pk, FIRST_VERSION)
+            engagement, participant.person_id, versions.get(participant.person_id, FIRST_VERSION)
         )
         for participant in participants
     }
@@ -62,6 +62,64 @@ def join_link_paths(engagement: Engagement, participants: list[Participant]) -> 
 def lobby_roles(engagement: Engagement) -> list[str]:
     room = Room.objects.filter(engagement=engagement).first()
     return list(room.lobby_roles) if room is not None else default_lobby_roles()
+
+
+class PassReason(StrEnum):
+    """Why a join link or a seat is refused: each reason has one message, wherever it is checked."""
+
+    NOT_LISTED = "not_listed"
+    REPLACED = "replaced"
+    ELSEWHERE = "elsewhere"
+
+
+PASS_MESSAGES = {
+    PassReason.NOT_LISTED: gettext_lazy("You are no longer on the list for this engagement."),
+    PassReason.REPLACED: gettext_lazy(
+        "This link has been replaced by a newer one: use the latest link you received."
+    ),
+    PassReason.ELSEWHERE: gettext_lazy(
+        "This link is already in use in another browser. A personal link works in one browser "
+        "only; ask the trip's planners to re-issue it if you need to change browsers."
+    ),
+}
+
+
+class PassRefused(JoinLinkInvalid, RoomAccessDenied):
+    """A link or a seat that fails `check_pass`: both a refused link and a refused seat."""
+
+    def __init__(self, reason: PassReason) -> None:
+        super().__init__(str(PASS_MESSAGES[reason]))
+        self.reason = reason
+
+
+def check_pass(
+    engagement_id: int,
+    person_id: int,
+    version: int | None,
+    device: str,
+    *,
+    claiming: bool,
+    lock: bool = False,
+) -> tuple[Participant, JoinPass | None]:
+    """The one rule that decides whether a personal link, or the seat it gave, is valid now.
+
+    The person must be on the engagement's list, `version` must be the pass's current one (None: any,
+    for a traveller seated without a link), and the pass must be bound to `device`; `claiming` also
+    accepts a pass no browser holds yet (the caller binds it). `lock` locks the participant's row, so
+    that two first clicks make one pass. Raises PassRefused with the reason."""
+    participants = Participant.objects.select_related("person", "engagement")
+    if lock:
+        participants = participants.select_for_update(of=("self",))
+    participant = participants.filter(engagement_id=engagement_id, person_id=person_id).first()
+    if participant is None:
+        raise PassRefused(PassReason.NOT_LISTED)
+    join_pass = JoinPass.objects.filter(engagement_id=engagement_id, person_id=person_id).first()
+    if version is not None and version != (join_pass.version if join_pass else FIRST_VERSION):
+        raise PassRefused(PassReason.REPLACED)
+    bound = join_pass.device if join_pass else ""
+    if not (bound == device if bound else claiming):
+        raise PassRefused(PassReason.ELSEWHERE)
+    return participant, join_pass
 
 
 def access_seat(
@@ -73,20 +131,9 @@ def access_seat(
     by a planner stops working at once."""
     grant = grants.get(str(engagement.pk))
     if grant is not None:
-        participant = (
-            Participant.objects.select_related("person")
-            .filter(engagement=engagement, person_id=grant["person"])
-            .first()
+        participant, _pass = check_pass(
+            engagement.pk, int(grant["person"]), int(grant["version"]), device, claiming=False
         )
-        if participant is None:
-            raise RoomAccessDenied(_("You are no longer on the list for this engagement."))
-        join_pass = JoinPass.objects.filter(participant=participant).first()
-        if join_pass is None or join_pass.version != grant["version"]:
-            raise RoomAccessDenied(
-                _("Your link has been replaced by a newer one: use the latest link you received.")
-            )
-        if join_pass.device != device:
-            raise RoomAccessDenied(_("Your link is in use in another browser."))
         return participant_seat(participant, lobby_roles(engagement))
     if user is not None and user.is_authenticated and getattr(user, "is_staff", False):
         return staff_seat(engagement.pk, user)

@@ -10,7 +10,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -33,7 +32,15 @@ def _device(request: HttpRequest) -> str:
 
 
 def _keep_device(response: HttpResponse, device: str) -> HttpResponse:
-    response.set_cookie(DEVICE_COOKIE, device, max_age=DEVICE_COOKIE_AGE, httponly=True, samesite="Lax")
+    """Remember this browser as the device a join pass is bound to; sent over HTTPS only on an HTTPS site."""
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device,
+        max_age=DEVICE_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.HTTPS,
+    )
     return response
 
 
@@ -96,9 +103,12 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         except JoinLinkInvalid as error:
             return _refused(request, str(error))
         engagement = get_object_or_404(Engagement.objects.select_related("trip"), pk=claim.engagement_id)
-        participant = Participant.objects.filter(engagement=engagement, person_id=claim.person_id).first()
-        if participant is None:
-            return _refused(request, _("This link's holder is no longer on the list for this engagement."))
+        try:
+            participant, _pass = queries.check_pass(
+                engagement.pk, claim.person_id, claim.version, device, claiming=True
+            )
+        except queries.PassRefused as error:
+            return _refused(request, str(error))
         seat = participant_seat(participant, queries.lobby_roles(engagement))
         context = _room_context(request, engagement, seat)
         context["room_config"]["claim"] = request.path

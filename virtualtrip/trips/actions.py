@@ -116,7 +116,7 @@ def _sync_engagements(
     for item in planned:
         spec = item.spec
         engagement = existing.get(spec.id) or Engagement(trip=trip, key=spec.id)
-        current = [(p.person_id, p.role) for p in engagement.participants.all()] if engagement.pk else []
+        current = list(engagement.participants.all()) if engagement.pk else []
         _save_if_changed(
             engagement,
             destination=destinations[item.destination_index],
@@ -138,17 +138,24 @@ def _sync_engagements(
 
 
 def _sync_participants(
-    engagement: Engagement, current: list[tuple[int, str]], wanted: list[tuple[Person, str]]
+    engagement: Engagement, current: list[Participant], wanted: list[tuple[Person, str]]
 ) -> None:
-    """Rewrite the engagement's participants when they differ from the file's, in its order."""
-    if current == [(person.pk, role) for person, role in wanted]:
-        return
-    if current:
-        engagement.participants.all().delete()
-    Participant.objects.bulk_create(
-        Participant(engagement=engagement, person=person, role=role, position=position)
-        for position, (person, role) in enumerate(wanted)
-    )
+    """Make the engagement's participants the file's, in its order, changing only what changed.
+
+    People who stay keep their row, and with it their join link and their seat in a live room; a
+    person taken off loses theirs (rooms revoke it on delete); a person added gets a new row."""
+    staying = {person.pk for person, _role in wanted}
+    removed = [participant.pk for participant in current if participant.person_id not in staying]
+    if removed:
+        Participant.objects.filter(pk__in=removed).delete()
+    rows = {participant.person_id: participant for participant in current}
+    added = []
+    for position, (person, role) in enumerate(wanted):
+        if person.pk in rows:
+            _save_if_changed(rows[person.pk], role=role, position=position)
+        else:
+            added.append(Participant(engagement=engagement, person=person, role=role, position=position))
+    Participant.objects.bulk_create(added)
 
 
 @transaction.atomic
