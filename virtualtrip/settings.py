@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "virtualtrip.realtime",
     "virtualtrip.trips",
     "virtualtrip.rooms",
     "virtualtrip.publishing",

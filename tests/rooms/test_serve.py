@@ -55,7 +55,9 @@ def wait_until(condition, failure: str, timeout_s: float = 20) -> None:  # type:
 class Served:
     """One `virtualtrip serve` process in a data folder of its own (SQLite, its own Janus)."""
 
-    def __init__(self, data_dir: Path, janus_port: int | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, janus_port: int | None = None, extra_env: dict[str, str] | None = None
+    ) -> None:
         self.port = free_port()
         self.janus_port = janus_port or free_port()
         self.env = {
@@ -63,6 +65,7 @@ class Served:
             "VIRTUALTRIP_DATA_DIR": str(data_dir),
             "VIRTUALTRIP_JANUS_PORT": str(self.janus_port),
             "VIRTUALTRIP_JANUS_ADMIN_PORT": str(free_port()),
+            **(extra_env or {}),
         }
         subprocess.run(
             [sys.executable, "-m", "virtualtrip.cli", "migrate", "-v0"], env=self.env, check=True, timeout=120
@@ -75,6 +78,17 @@ class Served:
                 stdout=output,
                 stderr=subprocess.STDOUT,
             )
+
+    def command(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Another `virtualtrip` process on the same data, as a planner runs one beside `serve`."""
+        return subprocess.run(
+            [sys.executable, "-m", "virtualtrip.cli", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
 
     def health(self) -> tuple[int, dict]:
         try:

@@ -143,12 +143,16 @@ def do_decide_admission(admission: Admission, admit: bool, *, acting: str) -> Ad
     admission.decided_at = timezone.now()
     admission.decided_by = acting
     admission.save(update_fields=["state", "decided_at", "decided_by"])
+    _admission_changed(admission)
+    return admission
+
+
+def _admission_changed(admission: Admission) -> None:
     event = protocol.AdmissionDecided(person=admission.person_id, state=admission.state)
     send_event_on_commit(
         protocol.seat_group(admission.engagement_id, person_seat_key(admission.person_id)), event
     )
     _lobby_changed(admission.engagement_id)
-    return admission
 
 
 def check_end_room(seat: Seat) -> Room:

@@ -1,9 +1,13 @@
+import asyncio
+import contextlib
 from typing import Any
 
 import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from virtualtrip.realtime import layer_is_local
+from virtualtrip.realtime.relay import Relay
 from virtualtrip.rooms.ending import Sweeper
 from virtualtrip.rooms.janus.servers import own_ports, owns_janus
 from virtualtrip.rooms.janus.supervisor import JanusNotInstalled, JanusSupervisor
@@ -38,16 +42,36 @@ class Command(BaseCommand):
         sweeper = Sweeper()
         sweeper.start()
         try:
-            uvicorn.run(
-                "virtualtrip.asgi:application",
-                host=options["host"],
-                port=options["port"],
-                workers=options["workers"],
-                ws="websockets-sansio",
-                log_level="warning",
-                lifespan="off",
-            )
+            self._serve(options["host"], options["port"], options["workers"])
         finally:
             sweeper.stop()
             if supervisor is not None:
                 supervisor.stop()
+
+    @staticmethod
+    def _serve(host: str, port: int, workers: int) -> None:
+        """Serve the app; with one process and no Redis, relay the room events other processes make
+        (a planner's `join-link --reissue`, a re-import) to this one's sockets."""
+        options: dict[str, Any] = {
+            "host": host,
+            "port": port,
+            "ws": "websockets-sansio",
+            "log_level": "warning",
+            "lifespan": "off",
+        }
+        if workers > 1 or not layer_is_local():
+            uvicorn.run("virtualtrip.asgi:application", workers=workers, **options)
+            return
+        server = uvicorn.Server(uvicorn.Config("virtualtrip.asgi:application", **options))
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C stops the server, as uvicorn.run does
+            asyncio.run(_serve_with_relay(server))
+
+
+async def _serve_with_relay(server: uvicorn.Server) -> None:
+    relay = asyncio.create_task(Relay().forever())
+    try:
+        await server.serve()
+    finally:
+        relay.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await relay
