@@ -1,7 +1,12 @@
 """The app's own Janus, for real: configuration, start, restart after a crash, health."""
 
 import json
+import os
+import re
+import resource
+import signal
 import time
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -72,3 +77,37 @@ def test_healthz_reports_the_database_and_each_janus(own_janus, settings) -> Non
     down = json.loads(Client().get("/healthz").content)
     assert down["ok"] is False
     assert down["janus"][0]["ok"] is False
+
+
+def test_a_crashing_janus_leaves_no_core_file_in_the_working_folder(tmp_path, monkeypatch) -> None:
+    """Even where the user allows core files (as a developer's shell may), Janus may write none, and
+    its working folder is its own, not the checkout `serve` was started from."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
+    if hard == 0:
+        pytest.skip("core files are off for this process: nothing to show")
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    monkeypatch.chdir(checkout)
+    resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))
+    try:
+        supervisor = start_janus(tmp_path / "janus")
+    finally:
+        resource.setrlimit(resource.RLIMIT_CORE, (soft, hard))
+    try:
+        pid = supervisor.process.pid
+        limits = Path(f"/proc/{pid}/limits").read_text()
+        assert re.search(r"^Max core file size\s+0\s+0\s", limits, re.MULTILINE), limits
+        assert Path(f"/proc/{pid}/cwd").resolve() == (tmp_path / "janus").resolve()
+        os.kill(pid, signal.SIGSEGV)
+        supervisor.process.wait(timeout=10)
+    finally:
+        supervisor.stop()
+    assert list(checkout.iterdir()) == []
+    assert not [path for path in (tmp_path / "janus").iterdir() if path.name.startswith("core")]
+
+
+def test_janus_is_stopped_with_its_own_clean_shutdown(tmp_path) -> None:
+    supervisor = start_janus(tmp_path)
+    process = supervisor.process
+    supervisor.stop()
+    assert process.returncode == 0  # SIGINT: Janus hangs up and exits by itself; a kill would be -9

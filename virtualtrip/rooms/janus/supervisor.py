@@ -2,6 +2,7 @@
 
 import ctypes
 import logging
+import resource
 import shutil
 import signal
 import socket
@@ -14,15 +15,20 @@ from virtualtrip.rooms.janus.config import JanusPorts, load_secrets, write_confi
 
 logger = logging.getLogger(__name__)
 RESTART_DELAY_S = 0.5
+STOP_WAIT_S = 10.0
+"""How long Janus may take to hang up its sessions and close its recordings before it is killed."""
 
 
 PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:
-    """In the child: ask Linux to stop Janus when the process that started it goes, however it goes."""
+def _prepare_child() -> None:
+    """In the child, between fork and exec: ask Linux to stop Janus when the process that started it
+    goes, however it goes, and never to write a core file for it (a crashing Janus dumps 100 MB or
+    more into its working folder, which would be the user's checkout)."""
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGINT)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 class JanusNotInstalled(Exception):
@@ -74,7 +80,8 @@ class JanusSupervisor:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
-            preexec_fn=_die_with_parent,  # only prctl runs between fork and exec
+            cwd=self.runtime_dir,  # whatever Janus leaves behind stays in its own folder
+            preexec_fn=_prepare_child,  # only prctl and setrlimit run between fork and exec
         )
         self._spawned.append(self.process)
         logger.info("janus started (pid %s)", self.process.pid)
@@ -109,9 +116,9 @@ class JanusSupervisor:
             self._watcher.join(timeout=2)
         for process in self._spawned:
             if process.poll() is None:
-                process.terminate()
+                process.send_signal(signal.SIGINT)  # Janus's own clean shutdown, as Ctrl-C in a terminal
             try:
-                process.wait(timeout=5)
+                process.wait(timeout=STOP_WAIT_S)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
