@@ -93,13 +93,15 @@ def test_a_crashing_janus_leaves_no_core_file_in_the_working_folder(tmp_path, mo
         supervisor = start_janus(tmp_path / "janus")
     finally:
         resource.setrlimit(resource.RLIMIT_CORE, (soft, hard))
+    janus = supervisor.process
+    assert janus is not None
     try:
-        pid = supervisor.process.pid
+        pid = janus.pid
         limits = Path(f"/proc/{pid}/limits").read_text()
         assert re.search(r"^Max core file size\s+0\s+0\s", limits, re.MULTILINE), limits
         assert Path(f"/proc/{pid}/cwd").resolve() == (tmp_path / "janus").resolve()
         os.kill(pid, signal.SIGSEGV)
-        supervisor.process.wait(timeout=10)
+        janus.wait(timeout=10)
     finally:
         supervisor.stop()
     assert list(checkout.iterdir()) == []
@@ -109,5 +111,6 @@ def test_a_crashing_janus_leaves_no_core_file_in_the_working_folder(tmp_path, mo
 def test_janus_is_stopped_with_its_own_clean_shutdown(tmp_path) -> None:
     supervisor = start_janus(tmp_path)
     process = supervisor.process
+    assert process is not None
     supervisor.stop()
     assert process.returncode == 0  # SIGINT: Janus hangs up and exits by itself; a kill would be -9
