@@ -1,19 +1,26 @@
 """A browser's two room sockets without a browser: the control channel and the Janus proxy, over
-real WebSockets to the app under uvicorn, with the cookies a join link left in a Django test client."""
+real WebSockets to the app under uvicorn, or in the test process through Channels' communicator,
+with the cookies a join link left in a Django test client."""
 
 import json
 from contextlib import ExitStack
 from typing import Any
 
+from channels.auth import AuthMiddlewareStack
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
 from django.test import Client
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from tests.janus import AsgiServer
 from virtualtrip.rooms.actions import do_issue_join_link
+from virtualtrip.rooms.routing import websocket_urlpatterns
 from virtualtrip.trips.models import Participant
 
 WAIT_S = 10
+ROOM_SOCKETS = AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+"""The room sockets as the ASGI application routes them, behind the session and login middleware."""
 
 
 def claim(client: Client, path: str):  # type: ignore[no-untyped-def]
@@ -22,20 +29,39 @@ def claim(client: Client, path: str):  # type: ignore[no-untyped-def]
     return client.post(path, HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value)
 
 
+def cookie_header(client: Client) -> str:
+    return "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
+
+
+def claimed(participant: Participant) -> Client:
+    """A test client that has opened this participant's join link and clicked Join."""
+    client = Client()
+    assert claim(client, do_issue_join_link(participant, acting_user=None)).status_code == 200
+    return client
+
+
+def communicator(client: Client, engagement_id: int, socket: str) -> WebsocketCommunicator:
+    """The room page's `control` or `janus` socket in the test process, with the client's cookies."""
+    return WebsocketCommunicator(
+        ROOM_SOCKETS,
+        f"/ws/rooms/{engagement_id}/{socket}/",
+        headers=[(b"cookie", cookie_header(client).encode())],
+        subprotocols=["janus-protocol"] if socket == "janus" else None,
+    )
+
+
 class SocketBrowser:
     """One browser: its cookies, and sockets to rooms opened with them (closed by `sockets`)."""
 
     def __init__(self, server: AsgiServer, sockets: ExitStack, participant: Participant) -> None:
         self.server = server
         self.sockets = sockets
-        self.client = Client()
-        assert claim(self.client, do_issue_join_link(participant, acting_user=None)).status_code == 200
+        self.client = claimed(participant)
 
     def _open(self, path: str, subprotocols: list[str] | None = None) -> ClientConnection:
-        cookies = "; ".join(f"{name}={morsel.value}" for name, morsel in self.client.cookies.items())
         connection = connect(
             self.server.url.replace("http", "ws", 1) + path,
-            additional_headers={"Cookie": cookies, "Origin": self.server.url},
+            additional_headers={"Cookie": cookie_header(self.client), "Origin": self.server.url},
             subprotocols=subprotocols,  # type: ignore[arg-type]
             open_timeout=WAIT_S,
         )
@@ -111,3 +137,34 @@ class JanusSocket:
         self.session = self.request({"janus": "create"})["data"]["id"]
         handle: int = self.request({"janus": "attach", "plugin": "janus.plugin.videoroom"})["data"]["id"]
         return handle
+
+
+Frame = str | bytes
+Answer = dict[str, Any] | int
+"""A socket's answer to one frame: the JSON it sent back, or the code it closed with instead."""
+
+
+async def answers(socket: WebsocketCommunicator, frames: list[Frame]) -> list[Answer]:
+    """Send each frame and read the socket's next output: its answer, or its close (then stop);
+    after the last answer, the close if one follows."""
+    got: list[Answer] = []
+    for frame in frames:
+        if isinstance(frame, str):
+            await socket.send_to(text_data=frame)
+        else:
+            await socket.send_to(bytes_data=frame)
+        got.append(await next_output(socket))
+        if isinstance(got[-1], int):
+            return got
+    if not await socket.receive_nothing(timeout=0.2):
+        got.append(await next_output(socket))
+    return got
+
+
+async def next_output(socket: WebsocketCommunicator) -> Answer:
+    output = await socket.receive_output(WAIT_S)
+    if output["type"] == "websocket.close":
+        code: int = output.get("code", 1000)
+        return code
+    answer: dict[str, Any] = json.loads(output["text"])
+    return answer

@@ -1,8 +1,10 @@
 import re
+from typing import Any
 
 from tests.factories.rooms import live_engagement, seat
+from virtualtrip.rooms.protocol import CLOSE_TOO_MANY_HANDLES
 from virtualtrip.rooms.seats import Seat, participant_seat
-from virtualtrip.rooms.signaling import Refusal, SignalingPolicy, sent_media_kinds
+from virtualtrip.rooms.signaling import MAX_HANDLES, MAX_SESSIONS, Refusal, SignalingPolicy, sent_media_kinds
 from virtualtrip.trips.enums import Role
 
 AUDIO_VIDEO_OFFER = (
@@ -169,4 +171,120 @@ def test_unrecorded_room_and_browsers_never_set_a_recording_name() -> None:
     )
     assert policy.inbound(message({"request": "configure", "record": False})) == Refusal(
         403, "not allowed in this request: record"
+    )
+
+
+def test_a_publisher_join_refused_for_its_offer_leaves_the_handle_usable() -> None:
+    policy = joined_policy(Role.COUNTERPART)
+    offer = {"type": "offer", "sdp": AUDIO_VIDEO_OFFER}
+    refused = policy.inbound(message({"request": "join", "ptype": "publisher"}, offer))
+    assert refused == Refusal(403, "the counterpart role may not send media with 'join'")
+    assert policy.handles == {22: None}
+    assert forwarded_body(policy, message({"request": "join", "ptype": "publisher"}))["ptype"] == "publisher"
+    assert policy.handles == {22: "publisher"}
+
+
+def test_a_refused_subscriber_join_leaves_the_handle_unjoined() -> None:
+    policy = joined_policy(Role.PRESS)
+    refused = policy.inbound(message({"request": "join", "ptype": "subscriber", "display": "x"}))
+    assert refused == Refusal(403, "not allowed in this request: display")
+    assert policy.handles == {22: None}
+
+
+def test_odd_types_in_the_envelope_or_body_are_refused() -> None:
+    policy = joined_policy(Role.PRINCIPAL)
+    odd = {
+        "session_id": [11],
+        "handle_id": {"id": 22},
+        "transaction": ["m"],
+        "janus": {"message": 1},
+    }
+    assert [policy.inbound({**message({"request": "join"}), name: value}) for name, value in odd.items()] == [
+        Refusal(400, "'session_id' must be an integer"),
+        Refusal(400, "'handle_id' must be an integer"),
+        Refusal(400, "a Janus message needs 'transaction': a string"),
+        Refusal(400, "a Janus message needs 'janus': a string"),
+    ]
+    bodies: list[Any] = ["join", {"request": ["join"]}, {"request": "join", "ptype": ["publisher"]}]
+    assert [policy.inbound(message(body)) for body in bodies] == [
+        Refusal(400, "a message needs a body: a JSON object"),
+        Refusal(400, "a message's body needs a request: a string"),
+        Refusal(400, "ptype must be publisher or subscriber"),
+    ]
+    assert policy.handles == {22: None}
+
+
+def create(policy: SignalingPolicy, transaction: str, session: int) -> object:
+    verdict = policy.inbound({"janus": "create", "transaction": transaction})
+    if not isinstance(verdict, Refusal):
+        policy.outbound({"janus": "success", "transaction": transaction, "data": {"id": session}})
+    return verdict
+
+
+def attach(policy: SignalingPolicy, transaction: str, handle: int, session: int = 11) -> object:
+    sent = {"janus": "attach", "plugin": "janus.plugin.videoroom", "session_id": session}
+    verdict = policy.inbound({**sent, "transaction": transaction})
+    if not isinstance(verdict, Refusal):
+        policy.outbound({"janus": "success", "transaction": transaction, "data": {"id": handle}})
+    return verdict
+
+
+def test_sessions_on_one_connection_are_capped() -> None:
+    policy = joined_policy(Role.PRINCIPAL)
+    for number in range(1, MAX_SESSIONS):
+        assert not isinstance(create(policy, f"c{number}", 100 + number), Refusal)
+    assert create(policy, "one-more", 999) == Refusal(
+        429, "at most 4 Janus sessions on one connection", close=CLOSE_TOO_MANY_HANDLES
+    )
+    destroyed = policy.inbound({"janus": "destroy", "session_id": 101, "transaction": "d"})
+    assert not isinstance(destroyed, Refusal)
+    policy.outbound({"janus": "success", "session_id": 101, "transaction": "d"})
+    assert not isinstance(create(policy, "again", 200), Refusal)
+
+
+def test_unanswered_creates_count_against_the_cap() -> None:
+    policy = SignalingPolicy(make_seat(Role.PRINCIPAL), 555000111, "the-pin", "tok", True)
+    verdicts = [policy.inbound({"janus": "create", "transaction": f"c{n}"}) for n in range(MAX_SESSIONS + 1)]
+    assert [isinstance(verdict, Refusal) for verdict in verdicts] == [False] * MAX_SESSIONS + [True]
+
+
+def test_handles_on_one_connection_are_capped_and_freed_by_detach() -> None:
+    policy = joined_policy(Role.PRINCIPAL)
+    for number in range(1, MAX_HANDLES):
+        assert not isinstance(attach(policy, f"a{number}", 1000 + number), Refusal)
+    assert attach(policy, "one-more", 9999) == Refusal(
+        429, "at most 64 Janus handles on one connection", close=CLOSE_TOO_MANY_HANDLES
+    )
+    detach = {"janus": "detach", "session_id": 11, "handle_id": 1001, "transaction": "d"}
+    assert not isinstance(policy.inbound(detach), Refusal)
+    policy.outbound({"janus": "success", "session_id": 11, "transaction": "d"})
+    policy.outbound({"janus": "detached", "session_id": 11, "sender": 1002})
+    assert set(policy.handles) == {22} | {1000 + n for n in range(3, MAX_HANDLES)}
+    assert not isinstance(attach(policy, "again", 3001), Refusal)
+    assert not isinstance(attach(policy, "and-again", 3002), Refusal)
+    assert isinstance(attach(policy, "full", 3003), Refusal)
+
+
+def test_a_destroyed_session_takes_its_handles_with_it() -> None:
+    policy = joined_policy(Role.PRINCIPAL)
+    policy.inbound({"janus": "destroy", "session_id": 11, "transaction": "d"})
+    policy.outbound({"janus": "success", "session_id": 11, "transaction": "d"})
+    assert (policy.sessions, policy.handles) == (set(), {})
+    assert policy.inbound(message({"request": "join", "ptype": "publisher"})) == Refusal(
+        458, "no such session on this connection"
+    )
+
+
+def test_a_handle_is_used_only_on_the_session_it_was_attached_to() -> None:
+    policy = joined_policy(Role.PRINCIPAL)
+    create(policy, "c2", 12)
+    on_other_session = {**message({"request": "join", "ptype": "publisher"}), "session_id": 12}
+    assert policy.inbound(on_other_session) == Refusal(459, "no such handle on this connection")
+
+
+def test_a_transaction_still_waiting_for_its_answer_is_not_reused() -> None:
+    policy = SignalingPolicy(make_seat(Role.PRINCIPAL), 555000111, "the-pin", "tok", True)
+    assert not isinstance(policy.inbound({"janus": "create", "transaction": "same"}), Refusal)
+    assert policy.inbound({"janus": "create", "transaction": "same"}) == Refusal(
+        400, "a request with this transaction is still waiting for its answer"
     )

@@ -75,6 +75,12 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
     record_to: Path | None = None
     turned_away: int | None = None
     closer: asyncio.Task[None] | None = None
+    budget: protocol.MessageBudget
+    shut = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.budget = protocol.JANUS_LIMITS.budget()
 
     async def connect(self) -> None:
         arrival = await _arrive(self.scope)
@@ -130,10 +136,16 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
         return True
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.shut:
+            return  # messages already on their way when the proxy closed for too much
         try:
-            message = json.loads(text_data or "")
-        except json.JSONDecodeError:
-            await self._refuse({}, Refusal(400, "not JSON"))
+            message = protocol.read_message(protocol.JANUS_LIMITS, self.budget, text_data, bytes_data)
+        except protocol.TooMuch as too_much:
+            await self._refuse({}, Refusal(too_much.code, str(too_much)))
+            await self._shut(too_much.close)
+            return
+        except protocol.Unreadable as unreadable:
+            await self._refuse({}, Refusal(400, str(unreadable)))
             return
         if not isinstance(message, dict):
             await self._refuse({}, Refusal(400, "not a Janus message"))
@@ -142,22 +154,33 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
             await self._refuse(message, TURNED_AWAY[self.turned_away])
             await self.close(self.turned_away)
             return
+        await self._forward(message)
+
+    async def _forward(self, message: dict[str, Any]) -> None:
         if message.get("janus") == "create" and not await self._ensure_backend():
             await self._refuse(message, Refusal(503, MEDIA_UNAVAILABLE))
             return
-        if message.get("janus") == "message" and message.get("body", {}).get("request") == "join":
+        body = message.get("body")
+        if message.get("janus") == "message" and isinstance(body, dict) and body.get("request") == "join":
             self.policy.admitted = await self._admitted()
         verdict = self.policy.inbound(message)
         if isinstance(verdict, Refusal):
-            logger.info(
-                "refused %s from %s: %s", message.get("janus"), self.policy.seat.display, verdict.reason
-            )
+            logger.info("refused a message from %s: %s", self.policy.seat.display, verdict.reason)
             await self._refuse(message, verdict)
+            if verdict.close is not None:
+                await self._shut(verdict.close)
             return
         if self.backend is None:
             await self._refuse(message, Refusal(503, MEDIA_UNAVAILABLE))
             return
         await self.backend.send(json.dumps(verdict))
+
+    async def _shut(self, code: int) -> None:
+        """Stop relaying either way and close with `code`: after a close, nothing may be sent."""
+        self.shut = True
+        if self.reader is not None:
+            self.reader.cancel()
+        await self.close(code)
 
     async def _admitted(self) -> bool:
         seat = self.policy.seat
@@ -167,13 +190,14 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
         return state == AdmissionState.ADMITTED
 
     async def _refuse(self, message: dict[str, Any], refusal: Refusal) -> None:
+        transaction, session = message.get("transaction"), message.get("session_id")
         answer: dict[str, Any] = {
             "janus": "error",
-            "transaction": message.get("transaction"),
+            "transaction": transaction if isinstance(transaction, str) else None,
             "error": {"code": refusal.code, "reason": refusal.reason},
         }
-        if "session_id" in message:
-            answer["session_id"] = message["session_id"]
+        if isinstance(session, int):
+            answer["session_id"] = session
         await self.send(json.dumps(answer))
 
     async def _relay_from_janus(self, backend: ClientConnection) -> None:
@@ -220,6 +244,12 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
 
     arrival: Arrival
     seq = 0
+    budget: protocol.MessageBudget
+    shut = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.budget = protocol.CONTROL_LIMITS.budget()
 
     async def connect(self) -> None:
         arrival = await _arrive(self.scope)
@@ -260,11 +290,31 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
             envelope["in_response"] = in_response
         await self.send_json(envelope)
 
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
+        """Read one message within the socket's limits; what is not a command gets an `error`."""
+        if self.shut:
+            return  # messages already on their way when the channel closed for too much
+        try:
+            content = protocol.read_message(protocol.CONTROL_LIMITS, self.budget, text_data, bytes_data)
+        except protocol.TooMuch as too_much:
+            await self._send("error", {"reason": str(too_much)})
+            self.shut = True
+            await self.close(too_much.close)
+            return
+        except protocol.Unreadable as unreadable:
+            await self._send("error", {"reason": str(unreadable)})
+            return
+        await self.receive_json(content)
+
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         try:
             command = protocol.Command.model_validate(content)
         except ValidationError as error:
-            await self._send("error", {"reason": f"not a command: {error.errors()[0]['msg']}"})
+            sent_id = content.get("id") if isinstance(content, dict) else None
+            in_response = sent_id if isinstance(sent_id, str) else None
+            await self._send("error", {"reason": f"not a command: {_first_problem(error)}"}, in_response)
             return
         handler = COMMANDS.get(command.type)
         if handler is None:
@@ -272,8 +322,12 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
             return
         try:
             body = await handler(self, command)
-        except (actions.RoomActionRefused, ValidationError) as error:
+        except actions.RoomActionRefused as error:
             await self._send("error", {"reason": str(error)}, command.id)
+            return
+        except ValidationError as error:
+            reason = f"not a command: {_first_problem(error, 'body')}"
+            await self._send("error", {"reason": reason}, command.id)
             return
         await self._send("ok", body, command.id)
 
@@ -296,6 +350,8 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
         return {}
 
     async def room_event(self, payload: dict[str, Any]) -> None:
+        if self.shut:
+            return
         event = dict(payload["event"])
         await self._send(event.pop("type"), event)
         if payload["event"]["type"] == "seat.revoked":
@@ -307,6 +363,13 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
         if hasattr(self, "arrival"):
             for group in self._groups():
                 await self.channel_layer.group_discard(group, self.channel_name)
+
+
+def _first_problem(error: ValidationError, within: str = "") -> str:
+    """Pydantic's first complaint, with where it is (`body.person: ...`)."""
+    problem = error.errors()[0]
+    where = ".".join(str(part) for part in [*([within] if within else []), *problem["loc"]])
+    return f"{where}: {problem['msg']}" if where else str(problem["msg"])
 
 
 COMMANDS = {

@@ -4,8 +4,8 @@ A browser speaks the ordinary Janus protocol (janus.js) to the app; the app forw
 when the seat's role allows it. It fills in the room, the pin and the display name itself, so the
 browser never learns the room id, secret or pin and cannot rename itself; it refuses every VideoRoom
 request that manages rooms (create, destroy, kick, moderate, recording, forwarding); and it refuses
-an offer that sends a kind of media the role may not publish. Pure logic, no I/O: the consumer does
-the talking.
+an offer that sends a kind of media the role may not publish, or that it cannot read for certain.
+Pure logic, no I/O: the consumer does the talking.
 """
 
 import re
@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from virtualtrip.rooms import protocol
 from virtualtrip.rooms.seats import Seat
 
 Message = dict[str, Any]
@@ -25,6 +26,33 @@ SUBSCRIBER_CONFIGURE_KEYS = {"streams", "audio", "video", "data", "keyframe", "s
 SUBSCRIBER_REQUESTS = {"start", "pause", "subscribe", "unsubscribe", "update", "switch"}
 SESSION_VERBS = {"keepalive", "destroy", "attach"}
 HANDLE_VERBS = {"message", "trickle", "detach", "hangup"}
+MAX_SESSIONS = 4
+"""janus.js makes one session per connection; a few more leave room for a page that starts over."""
+MAX_HANDLES = 64
+"""A publisher and the subscriptions to a full room's publishers (24), with room to spare."""
+ID_FIELDS = ("session_id", "handle_id")
+TRACKED_VERBS = {"attach", "detach", "destroy"}
+"""Requests whose success changes which sessions and handles the connection owns."""
+
+
+def _short(value: object) -> str:
+    """A value a browser sent, short enough to quote in an error."""
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _shape_refusal(message: Message) -> "Refusal | None":
+    """The envelope janus.js always sends: a string verb and transaction, and integer ids."""
+    if not isinstance(message.get("janus"), str):
+        return Refusal(400, "a Janus message needs 'janus': a string")
+    transaction = message.get("transaction")
+    if not isinstance(transaction, str) or not transaction:
+        return Refusal(400, "a Janus message needs 'transaction': a string")
+    for name in ID_FIELDS:
+        value = message.get(name)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            return Refusal(400, f"'{name}' must be an integer")
+    return None
 
 
 def recording_base(seat_key: str, at_ms: int) -> str:
@@ -36,18 +64,88 @@ def recording_base(seat_key: str, at_ms: int) -> str:
 class Refusal:
     code: int
     reason: str
+    close: int | None = None
+    """The proxy answers, then closes the connection with this code (too many sessions or handles)."""
+
+
+DIRECTIONS = {"sendrecv", "sendonly", "recvonly", "inactive"}
+SENDING = {"sendrecv", "sendonly"}
+MEDIA_KINDS = {"audio", "video", "application"}
+M_LINE = re.compile(r"m=([A-Za-z]+) ([0-9]{1,5}) \S+( \S+)+")
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class UnclearOffer(ValueError):
+    """An SDP offer that could be read more than one way: the proxy refuses it rather than guess
+    what Janus will make of it."""
+
+
+@dataclass(frozen=True)
+class MediaSection:
+    kind: str
+    port: int
+    direction: str
+    """The section's one direction attribute, or sendrecv (SDP's default) when it has none."""
+    bundle_only: bool
+    first: bool
+
+    @property
+    def sends(self) -> bool:
+        """Port 0 turns a section off, except with bundle-only (RFC 8843) and in the first section,
+        which Janus keeps on whatever its port."""
+        active = self.port != 0 or self.bundle_only or self.first
+        return active and self.direction in SENDING
+
+
+def media_sections(sdp: str) -> list[MediaSection]:
+    """Read an offer's media sections as strictly as Janus might read them loosely: lines split on
+    LF with an optional CR, attribute names in any case, exactly one direction per section.
+    UnclearOffer names the first line that could mean more than one thing."""
+    sections: list[MediaSection] = []
+    attributes: list[tuple[str, str | None]] | None = None
+    m_line: re.Match[str] | None = None
+    for number, raw in enumerate(sdp.split("\n"), start=1):
+        line = raw.removesuffix("\r")
+        if not line:
+            continue
+        if CONTROL_CHARACTER.search(line) or len(line) < 3 or not ("a" <= line[0] <= "z" and line[1] == "="):
+            raise UnclearOffer(f"line {number} is not an SDP line")
+        if line[0] == "m":
+            if m_line is not None and attributes is not None:
+                sections.append(_section(m_line, attributes, first=not sections))
+            m_line, attributes = M_LINE.fullmatch(line), []
+            if m_line is None or m_line.group(1).lower() not in MEDIA_KINDS:
+                raise UnclearOffer(f"line {number} is a media line this app does not read")
+        elif line[0] == "a":
+            name, colon, value = line[2:].partition(":")
+            named = name.strip().lower()
+            if named in DIRECTIONS and (colon or name != name.strip() or attributes is None):
+                raise UnclearOffer(f"line {number} gives a direction that could be read two ways")
+            if attributes is not None:
+                attributes.append((named, value if colon else None))
+    if m_line is not None and attributes is not None:
+        sections.append(_section(m_line, attributes, first=not sections))
+    return sections
+
+
+def _section(m_line: re.Match[str], attributes: list[tuple[str, str | None]], first: bool) -> MediaSection:
+    kind = m_line.group(1).lower()
+    directions = [name for name, _ in attributes if name in DIRECTIONS]
+    if len(directions) > 1:
+        raise UnclearOffer(f"the {kind} section has {len(directions)} directions: {', '.join(directions)}")
+    return MediaSection(
+        kind=kind,
+        port=int(m_line.group(2)),
+        direction=directions[0] if directions else "sendrecv",
+        bundle_only=any(name == "bundle-only" for name, _ in attributes),
+        first=first,
+    )
 
 
 def sent_media_kinds(sdp: str) -> set[str]:
-    """The kinds of media (audio, video) an SDP offer would send: m-lines with a port that are not
-    recvonly or inactive."""
-    kinds: set[str] = set()
-    for section in re.split(r"\r?\n(?=m=)", sdp)[1:]:
-        kind, port = section[2:].split(" ", 2)[:2]
-        direction = re.search(r"^a=(sendrecv|sendonly|recvonly|inactive)\s*$", section, re.MULTILINE)
-        if port != "0" and (direction is None or direction.group(1) in {"sendrecv", "sendonly"}):
-            kinds.add(kind)
-    return kinds
+    """The kinds of media (audio, video, application) an SDP offer would send; UnclearOffer when
+    that cannot be told for certain."""
+    return {section.kind for section in media_sections(sdp) if section.sends}
 
 
 @dataclass
@@ -61,39 +159,74 @@ class SignalingPolicy:
     """The room is recorded: each publication gets a file name that says whose voice it holds."""
     sessions: set[int] = field(default_factory=set)
     handles: dict[int, str | None] = field(default_factory=dict)
-    pending: dict[str, str] = field(default_factory=dict)
+    """Each handle this connection attached, and what it joined as (None before it joins)."""
+    handle_sessions: dict[int, int] = field(default_factory=dict)
+    pending: dict[str, tuple[str, int | None]] = field(default_factory=dict)
+    """Requests waiting for Janus's answer, by transaction: the verb and the id it is about."""
 
     # browser → Janus
     def inbound(self, message: Message) -> Message | Refusal:
-        verb = message.get("janus")
-        transaction = str(message.get("transaction", ""))
+        shape = _shape_refusal(message)
+        if shape is not None:
+            return shape
+        verb = message["janus"]
+        transaction = message["transaction"]
+        if transaction in self.pending:
+            return Refusal(400, "a request with this transaction is still waiting for its answer")
         if verb == "create":
-            self.pending[transaction] = "create"
-            return self._signed({"janus": "create", "transaction": transaction})
+            return self._create(transaction)
         if verb not in SESSION_VERBS | HANDLE_VERBS:
-            return Refusal(403, f"'{verb}' is not allowed here")
-        if message.get("session_id") not in self.sessions:
+            return Refusal(403, f"'{_short(verb)}' is not allowed here")
+        session = message.get("session_id")
+        if session not in self.sessions:
             return Refusal(458, "no such session on this connection")
+        handle = message.get("handle_id")
         if verb == "attach":
-            if message.get("plugin") != "janus.plugin.videoroom":
-                return Refusal(403, "only the video room is available")
-            self.pending[transaction] = "attach"
-        elif verb in HANDLE_VERBS and message.get("handle_id") not in self.handles:
+            refused = self._attach_refusal(message)
+            if refused is not None:
+                return refused
+        elif verb in HANDLE_VERBS and (handle is None or self.handle_sessions.get(handle) != session):
             return Refusal(459, "no such handle on this connection")
         if verb == "message":
             return self._message(message)
+        if verb in TRACKED_VERBS:
+            self.pending[transaction] = (verb, handle if verb in HANDLE_VERBS else session)
         return self._signed(message)
+
+    def _create(self, transaction: str) -> Message | Refusal:
+        if len(self.sessions) + self._pending_count("create") >= MAX_SESSIONS:
+            reason = f"at most {MAX_SESSIONS} Janus sessions on one connection"
+            return Refusal(429, reason, close=protocol.CLOSE_TOO_MANY_HANDLES)
+        self.pending[transaction] = ("create", None)
+        return self._signed({"janus": "create", "transaction": transaction})
+
+    def _attach_refusal(self, message: Message) -> Refusal | None:
+        if message.get("plugin") != "janus.plugin.videoroom":
+            return Refusal(403, "only the video room is available")
+        if len(self.handles) + self._pending_count("attach") >= MAX_HANDLES:
+            reason = f"at most {MAX_HANDLES} Janus handles on one connection"
+            return Refusal(429, reason, close=protocol.CLOSE_TOO_MANY_HANDLES)
+        return None
+
+    def _pending_count(self, verb: str) -> int:
+        return sum(1 for pending, _ in self.pending.values() if pending == verb)
 
     def _message(self, message: Message) -> Message | Refusal:
         body = message.get("body")
         if not isinstance(body, dict):
-            return Refusal(400, "a message needs a body")
+            return Refusal(400, "a message needs a body: a JSON object")
+        request = body.get("request")
+        if not isinstance(request, str):
+            return Refusal(400, "a message's body needs a request: a string")
         handle = message["handle_id"]
         kind = self.handles.get(handle)
-        request = body.get("request")
         jsep = message.get("jsep")
+        rewritten: Message | Refusal
         if request == "join":
-            rewritten = self._join(handle, kind, body)
+            joined = self._join(kind, body)
+            if isinstance(joined, Refusal):
+                return joined
+            kind, rewritten = joined
         elif request in {"configure", "publish"} and kind == PUBLISHER:
             rewritten = self._publish(body, jsep)
         elif request == "configure" and kind == SUBSCRIBER:
@@ -104,18 +237,28 @@ class SignalingPolicy:
             rewritten = self._only(body, {"streams", "feed", "substream", "temporal"})
         else:
             role = self.seat.role
-            return Refusal(403, f"the video room request '{request}' is not allowed for the {role} role")
+            return Refusal(
+                403, f"the video room request '{_short(request)}' is not allowed for the {role} role"
+            )
         if isinstance(rewritten, Refusal):
             return rewritten
-        if jsep is not None and not self._jsep_allowed(request, kind, jsep):
-            return Refusal(403, f"the {self.seat.role} role may not send media with '{request}'")
+        if jsep is not None:
+            refused = self._jsep_refusal(request, kind, jsep)
+            if refused is not None:
+                return refused
+        if self.recorded and jsep is not None and kind == PUBLISHER:
+            rewritten["filename"] = recording_base(self.seat.key, time.time_ns() // 1_000_000)
+        # Only a request about to be forwarded changes what the connection knows.
+        self.handles[handle] = kind
         return self._signed({**message, "body": rewritten})
 
-    def _join(self, handle: int, kind: str | None, body: Message) -> Message | Refusal:
+    def _join(self, kind: str | None, body: Message) -> tuple[str, Message] | Refusal:
+        """The kind the handle joins as, and the join Janus gets; the caller records the kind only
+        once the whole message is allowed."""
         ptype = body.get("ptype")
         if kind is not None:
             return Refusal(403, "this handle has already joined")
-        if ptype not in JOIN_KEYS:
+        if not isinstance(ptype, str) or ptype not in JOIN_KEYS:
             return Refusal(400, "ptype must be publisher or subscriber")
         if self.seat.in_lobby and not self.admitted:
             return Refusal(403, "you are waiting in the lobby until a host admits you")
@@ -124,9 +267,8 @@ class SignalingPolicy:
         )
         if isinstance(rewritten, Refusal):
             return rewritten
-        self.handles[handle] = ptype
         extra = {"display": self.seat.display} if ptype == PUBLISHER else {}
-        return {
+        return ptype, {
             "request": "join",
             "ptype": ptype,
             "room": self.janus_room,
@@ -139,24 +281,26 @@ class SignalingPolicy:
         sends_media = jsep is not None or body.get("request") == "publish"
         if sends_media and not self.seat.can.publishes:
             return Refusal(403, f"the {self.seat.role} role watches and listens: publishing is not allowed")
-        rewritten = self._only(body, PUBLISHER_CONFIGURE_KEYS)
-        if self.recorded and jsep is not None and not isinstance(rewritten, Refusal):
-            rewritten["filename"] = recording_base(self.seat.key, time.time_ns() // 1_000_000)
-        return rewritten
+        return self._only(body, PUBLISHER_CONFIGURE_KEYS)
 
-    def _jsep_allowed(self, request: str, kind: str | None, jsep: Any) -> bool:
-        if not isinstance(jsep, dict):
-            return False
+    def _jsep_refusal(self, request: str, kind: str | None, jsep: Any) -> Refusal | None:
+        refused = Refusal(403, f"the {self.seat.role} role may not send media with '{request}'")
+        if not isinstance(jsep, dict) or not isinstance(jsep.get("sdp", ""), str):
+            return Refusal(400, "a jsep is an object whose sdp is a string")
         if kind == SUBSCRIBER:
-            return request == "start" and jsep.get("type") == "answer"
+            return None if request == "start" and jsep.get("type") == "answer" else refused
         if kind != PUBLISHER or request not in {"configure", "publish"} or jsep.get("type") != "offer":
-            return False
+            return refused
         allowed = {"application"}
         if self.seat.can.publishes_audio:
             allowed.add("audio")
         if self.seat.can.publishes_video:
             allowed.add("video")
-        return sent_media_kinds(str(jsep.get("sdp", ""))) <= allowed
+        try:
+            sent = sent_media_kinds(jsep.get("sdp", ""))
+        except UnclearOffer as unclear:
+            return Refusal(400, f"the offer is refused: {unclear}")
+        return None if sent <= allowed else refused
 
     @staticmethod
     def _only(body: Message, allowed: set[str]) -> Message | Refusal:
@@ -172,17 +316,42 @@ class SignalingPolicy:
     # Janus → browser
     def outbound(self, message: Message) -> Message:
         """Track the sessions and handles this connection owns, and hide the room id."""
-        verb = self.pending.pop(str(message.get("transaction", "")), None)
-        if verb is not None and message.get("janus") == "success":
-            created = message["data"]["id"]
-            if verb == "create":
-                self.sessions.add(created)
-            else:
-                self.handles[created] = None
+        pending = self.pending.pop(str(message.get("transaction", "")), None)
+        answered = message.get("janus")
+        if pending is not None and answered in {"success", "error"}:
+            self._settle(*pending, message if answered == "success" else None)
+        elif answered == "detached":
+            self._forget_handle(message.get("sender"))
+        elif answered == "timeout":
+            self._forget_session(message.get("session_id"))
         data = message.get("plugindata", {}).get("data")
         if isinstance(data, dict) and "room" in data:
             data["room"] = self.seat.engagement_id
         return message
+
+    def _settle(self, verb: str, about: int | None, success: Message | None) -> None:
+        """Janus answered a request: a new session or handle to own, or one that is gone."""
+        if success is None:
+            return
+        if verb == "create":
+            self.sessions.add(success["data"]["id"])
+        elif verb == "attach" and about is not None:
+            handle = success["data"]["id"]
+            self.handles[handle] = None
+            self.handle_sessions[handle] = about
+        elif verb == "detach":
+            self._forget_handle(about)
+        elif verb == "destroy":
+            self._forget_session(about)
+
+    def _forget_handle(self, handle: Any) -> None:
+        self.handles.pop(handle, None)
+        self.handle_sessions.pop(handle, None)
+
+    def _forget_session(self, session: Any) -> None:
+        self.sessions.discard(session)
+        for handle in [h for h, owner in self.handle_sessions.items() if owner == session]:
+            self._forget_handle(handle)
 
     def scrub(self, text: str) -> str:
         """Last guard on the raw text: the room id and pin never leave the server."""
