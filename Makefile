@@ -28,8 +28,8 @@ demo: install
 	$(BIN)/virtualtrip migrate --noinput
 	$(BIN)/virtualtrip load-demo --today
 	$(BIN)/virtualtrip load-demo-documents
+	@$(BIN)/virtualtrip demo-access --base-url http://$(HOST):$(PORT)
 	@echo "Serving the demo trip at http://$(HOST):$(PORT)/trips/mexico-canada-2021/"
-	@echo "Staff log in: create an account with '$(BIN)/virtualtrip createsuperuser'"
 	$(BIN)/virtualtrip serve --host $(HOST) --port $(PORT)
 
 check: install
