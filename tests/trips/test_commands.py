@@ -58,6 +58,8 @@ def test_trip_schema_is_json_schema_of_the_format(run) -> None:  # type: ignore[
     assert schema["$defs"]["EngagementSpec"]["properties"]["coverage"]["$ref"] == "#/$defs/Coverage"
     assert schema["$defs"]["Coverage"]["enum"] == ["open_press", "pool_spray", "closed_press"]
     assert schema["$defs"]["EngagementSpec"]["additionalProperties"] is False
+    assert schema["$defs"]["TripSpec"]["properties"]["summary"]["maxLength"] == 4000
+    assert schema["$defs"]["PersonSpec"]["properties"]["name"]["maxLength"] == 200
 
 
 def test_demo_file_validates_against_the_published_schema(run) -> None:  # type: ignore[no-untyped-def]
@@ -68,3 +70,38 @@ def test_demo_file_validates_against_the_published_schema(run) -> None:  # type:
 
     schema = json.loads(run("trip-schema").stdout)
     jsonschema.validate(yaml.safe_load(as_yaml(yaml.safe_load(DEMO_TRIP.read_text()))), schema)
+
+
+def test_files_that_once_crashed_the_import_exit_2_with_their_line(run, write_trip) -> None:  # type: ignore[no-untyped-def]
+    text = as_yaml(trip_document()).decode()
+    files = {
+        "nested.yaml": text.replace("  title: Test trip", "  title: " + "[" * 400),
+        "nul.yaml": text.replace("  title: Test trip", '  title: "Test\\0trip"'),
+        "long.yaml": text.replace("A short trip for tests.", "x" * 60_000),
+    }
+    results = {name: run("import-trip", str(write_trip(content, name))) for name, content in files.items()}
+    assert {name: (result.returncode, result.stderr.splitlines()) for name, result in results.items()} == {
+        "nested.yaml": (
+            2,
+            [
+                f"{results['nested.yaml'].args[-1]}:4: nested more than 12 levels deep: a trip file needs at most 7",
+                f"{results['nested.yaml'].args[-1]}: 1 problem(s); nothing was imported",
+            ],
+        ),
+        "nul.yaml": (
+            2,
+            [
+                f"{results['nul.yaml'].args[-1]}:4: title contains the NUL character (U+0000), which cannot be "
+                "stored: remove it",
+                f"{results['nul.yaml'].args[-1]}: 1 problem(s); nothing was imported",
+            ],
+        ),
+        "long.yaml": (
+            2,
+            [
+                f"{results['long.yaml'].args[-1]}:9: summary is 60,000 characters long; it may be at most 4,000",
+                f"{results['long.yaml'].args[-1]}: 1 problem(s); nothing was imported",
+            ],
+        ),
+    }
+    assert run("export-trip", "test-trip").returncode == 2

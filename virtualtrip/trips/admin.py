@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from virtualtrip.trips.forms import EngagementForm, ParticipantFormSet
+from virtualtrip.trips.forms import DestinationForm, EngagementForm, ParticipantFormSet, PersonForm, TripForm
 from virtualtrip.trips.models import Destination, Engagement, Participant, Person, Trip
 
 
@@ -22,11 +22,13 @@ class EngagementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 class DestinationInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Destination
+    form = DestinationForm
     extra = 0
 
 
 @admin.register(Trip)
 class TripAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = TripForm
     inlines = [DestinationInline]
     list_display = ["title", "slug", "home_city", "home_timezone"]
     search_fields = ["slug", "title"]
@@ -35,6 +37,7 @@ class TripAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = PersonForm
     list_display = ["name", "key", "trip", "title", "country", "outlet"]
     list_filter = ["trip", "country"]
     search_fields = ["key", "name", "label", "outlet"]
@@ -42,5 +45,6 @@ class PersonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Destination)
 class DestinationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = DestinationForm
     list_display = ["trip", "position", "country", "timezone", "mission"]
     list_filter = ["trip"]

@@ -5,14 +5,56 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 
-from virtualtrip.trips.models import Engagement
+from virtualtrip.trips.models import Destination, Engagement, Person, Trip
 from virtualtrip.trips.queries import overlapping_engagements
 from virtualtrip.trips.times import WallTimeError, get_zone, resolve_wall_time
-from virtualtrip.trips.validators import timezone_problem
+from virtualtrip.trips.validators import SUMMARY_MAX_LENGTH, timezone_problem, validate_text
 
 
-class EngagementForm(forms.ModelForm):  # type: ignore[type-arg]
+class PlainTextForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A model form whose text fields refuse control characters, as the trip file does.
+
+    Django's own NUL check is replaced, so a NUL gets one message, the trip file's.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and not isinstance(field, forms.JSONField):
+                field.validators = [
+                    v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+                ]
+                field.validators.append(validate_text)
+
+
+class TripForm(PlainTextForm):
+    summary = forms.CharField(
+        required=False,
+        widget=forms.Textarea,
+        max_length=SUMMARY_MAX_LENGTH,
+        help_text=f"At most {SUMMARY_MAX_LENGTH:,} characters, as in the trip file.",
+    )
+
+    class Meta:
+        model = Trip
+        fields = ["slug", "title", "summary", "principal", "home_city", "home_timezone"]
+
+
+class PersonForm(PlainTextForm):
+    class Meta:
+        model = Person
+        fields = ["trip", "key", "name", "title", "country", "label", "languages", "outlet", "position"]
+
+
+class DestinationForm(PlainTextForm):
+    class Meta:
+        model = Destination
+        fields = ["trip", "position", "country", "timezone", "mission", "languages"]
+
+
+class EngagementForm(PlainTextForm):
     """Times are typed as wall times in the engagement's zone, as in the trip file."""
 
     starts_local = forms.DateTimeField(

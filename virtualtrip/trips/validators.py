@@ -4,12 +4,51 @@ Each `*_problem` function returns a message for the person who wrote the value, 
 """
 
 import difflib
+import re
+import unicodedata
 from collections.abc import Iterable
 
 import pycountry
 from django.core.exceptions import ValidationError
 
 from virtualtrip.trips.times import known_zones
+
+SUMMARY_MAX_LENGTH = 4000
+"""A trip's summary: a few paragraphs. The other texts take their models' max_length."""
+
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+"""What no stored text may hold: PostgreSQL refuses NUL outright, and the other control characters
+(tab and line breaks aside), separators and lone surrogates are invisible on a page and make feeds
+and calendars invalid."""
+
+_CHARACTER_NAMES = {
+    "\x00": "NUL",
+    "\x1b": "ESC",
+    "\x7f": "DEL",
+    "\u2028": "LINE SEPARATOR",
+    "\u2029": "PARAGRAPH SEPARATOR",
+}
+
+
+def describe_character(character: str) -> str:
+    """'the NUL character (U+0000)', 'a control character (U+0007)', 'the character U+D800'."""
+    code = f"U+{ord(character):04X}"
+    name = _CHARACTER_NAMES.get(character) or unicodedata.name(character, "")
+    if name:
+        return f"the {name} character ({code})"
+    return (
+        f"a control character ({code})"
+        if unicodedata.category(character) == "Cc"
+        else f"the character {code}"
+    )
+
+
+def text_problem(text: str) -> str | None:
+    """'contains ...' when `text` holds a character no stored text may hold, else None."""
+    found = CONTROL_CHARACTER.search(text)
+    if found is None:
+        return None
+    return f"contains {describe_character(found.group())}, which cannot be stored: remove it"
 
 
 def did_you_mean(value: str, choices: Iterable[str]) -> str:
@@ -71,6 +110,11 @@ def validate_country(code: str) -> None:
 
 def validate_timezone(name: str) -> None:
     _raise_for(timezone_problem(name))
+
+
+def validate_text(text: str) -> None:
+    """Form-field validator: no control characters (tab and line breaks are fine)."""
+    _raise_for(text_problem(text))
 
 
 def validate_languages(codes: object) -> None:

@@ -2,6 +2,7 @@
 
 import copy
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -56,9 +57,10 @@ def test_offset_time_is_an_instant() -> None:
     assert planned.engagements[0].starts_at == datetime(2021, 2, 26, 16, 15, tzinfo=UTC)
 
 
-def test_not_yaml_names_the_line() -> None:
+def test_not_yaml_names_the_line(yaml_parser: str) -> None:
+    message = {"libyaml": "did not find expected ',' or ']'", "python": "expected ',' or ']', but got ':'"}
     assert problems("format: virtualtrip/1\ntrip: [unclosed\npeople: []\n") == [
-        "trip.yaml:3: not YAML: expected ',' or ']', but got ':'"
+        f"trip.yaml:3: not YAML: {message[yaml_parser]}"
     ]
 
 
@@ -295,3 +297,90 @@ def test_every_problem_is_reported_not_only_the_first() -> None:
     document["people"][1]["country"] = "XX"
     document["destinations"][0]["engagements"][0]["coverage"] = "open"
     assert len(problems(as_yaml(document))) == 3
+
+
+LIMITS = [
+    (("trip", "slug"), 100),
+    (("trip", "title"), 300),
+    (("trip", "summary"), 4000),
+    (("trip", "home", "city"), 200),
+    (("people", 0, "name"), 200),
+    (("people", 0, "title"), 300),
+    (("people", 0, "label"), 200),
+    (("people", 2, "outlet"), 200),
+    (("destinations", 0, "mission"), 200),
+    (("destinations", 0, "engagements", 0, "title"), 300),
+    (("destinations", 0, "engagements", 0, "location"), 200),
+]
+
+
+def _set(document: dict[str, Any], path: tuple[str | int, ...], value: Any) -> None:
+    place: Any = document
+    for part in path[:-1]:
+        place = place[part]
+    place[path[-1]] = value
+
+
+@pytest.mark.parametrize(("path", "limit"), LIMITS, ids=[".".join(map(str, p)) for p, _ in LIMITS])
+def test_text_longer_than_its_limit_is_refused(path: tuple[str | int, ...], limit: int) -> None:
+    document = trip_document()
+    _set(document, path, "x" * limit)
+    check_trip_file(as_yaml(document))
+    _set(document, path, "x" * (limit + 1))
+    text = as_yaml(document).decode()
+    assert problems(text) == [
+        f"trip.yaml:{line_of(text, f'{path[-1]}: xxx')}: {path[-1]} is {limit + 1:,} characters long; "
+        f"it may be at most {limit:,}"
+    ]
+
+
+def test_summary_of_one_long_word_is_refused() -> None:
+    document = trip_document()
+    document["trip"]["summary"] = "x" * 60_000
+    text = as_yaml(document).decode()
+    assert problems(text) == [
+        f"trip.yaml:{line_of(text, 'summary:')}: summary is 60,000 characters long; it may be at most 4,000"
+    ]
+
+
+def test_limits_stay_within_what_the_database_stores() -> None:
+    from django.db import models
+    from pydantic import BaseModel
+
+    from virtualtrip.trips.models import Destination, Engagement, Person, Trip
+    from virtualtrip.trips.tripfile import spec
+
+    fields: dict[type[BaseModel], tuple[type[models.Model], dict[str, str]]] = {
+        spec.TripSpec: (Trip, {"slug": "slug", "title": "title"}),
+        spec.HomeSpec: (Trip, {"city": "home_city", "timezone": "home_timezone"}),
+        spec.PersonSpec: (
+            Person,
+            {"id": "key", "name": "name", "title": "title", "label": "label", "outlet": "outlet"},
+        ),
+        spec.DestinationSpec: (Destination, {"timezone": "timezone", "mission": "mission"}),
+        spec.EngagementSpec: (
+            Engagement,
+            {"id": "key", "title": "title", "location": "location", "timezone": "timezone"},
+        ),
+    }
+    for model, (table, columns) in fields.items():
+        schema = model.model_json_schema()["properties"]
+        for key, column in columns.items():
+            limit = schema[key].get("maxLength") or next(
+                option["maxLength"] for option in schema[key]["anyOf"] if "maxLength" in option
+            )
+            field = table._meta.get_field(column)
+            assert isinstance(field, models.Field)
+            assert limit <= field.max_length, (model.__name__, key)
+
+
+def test_long_values_are_quoted_short_in_messages() -> None:
+    document = trip_document()
+    word = "y" * 60_000
+    engagement = document["destinations"][0]["engagements"][0]
+    engagement |= {"kind": word, "coverage": word, "public": word, "timezone": word, word: 1}
+    document["people"][0]["country"] = word
+    document["trip"]["principal"] = word
+    found = problems(as_yaml(document))
+    assert len(found) == 7
+    assert max(len(message) for message in found) < 300, found

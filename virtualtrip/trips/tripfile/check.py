@@ -17,7 +17,7 @@ from pydantic_core import ErrorDetails
 from virtualtrip.trips.enums import LOCAL_HOURS_ROLES
 from virtualtrip.trips.times import get_zone, parse_moment
 from virtualtrip.trips.tripfile import FORMAT, source
-from virtualtrip.trips.tripfile.problems import LineMap, Path, Problem, Severity, TripFileError
+from virtualtrip.trips.tripfile.problems import LineMap, Path, Problem, Severity, TripFileError, shown
 from virtualtrip.trips.tripfile.spec import EngagementSpec, TripFileSpec
 from virtualtrip.trips.validators import did_you_mean
 
@@ -84,21 +84,23 @@ def _describe(detail: ErrorDetails) -> str:
     """A message for one pydantic error, in the trip file's words."""
     loc, kind, value = detail["loc"], detail["type"], detail.get("input")
     names = [part for part in loc if isinstance(part, str)]
-    key = names[-1] if names else "document"
+    key = shown(names[-1]) if names else "document"
     if kind in {"vocabulary", "unknown_person"}:
         return detail["msg"]
     if kind == "extra_forbidden":
-        return f"unknown key '{key}'{did_you_mean(key, _fields_at(loc[:-1]))}"
+        return f"unknown key '{key}'{did_you_mean(str(loc[-1]), _fields_at(loc[:-1]))}"
     if kind == "missing":
         return f"missing key '{key}'"
     if kind == "enum":
         choices = detail.get("ctx", {}).get("expected", "")
-        hint = did_you_mean(str(value), [c.strip(" '") for c in choices.replace(" or ", ", ").split(",")])
-        return f"unknown {key} '{value}'{hint}: use one of {choices}"
+        hint = did_you_mean(shown(value), [c.strip(" '") for c in choices.replace(" or ", ", ").split(",")])
+        return f"unknown {key} '{shown(value)}'{hint}: use one of {choices}"
     if kind == "literal_error":
-        return f"format must be '{FORMAT}', not '{value}'"
+        return f"format must be '{FORMAT}', not '{shown(value)}'"
     if kind == "bool_type":
-        return f"{key} must be true or false, not '{value}' (yes, no, on and off are not booleans here)"
+        return (
+            f"{key} must be true or false, not '{shown(value)}' (yes, no, on and off are not booleans here)"
+        )
     if kind == "string_type":
         return _not_text(key, value)
     if kind == "list_type":
@@ -107,8 +109,14 @@ def _describe(detail: ErrorDetails) -> str:
         return f"{key} must be a mapping of keys and values"
     if kind == "string_too_short":
         return f"{key} is empty"
+    if kind == "string_too_long":
+        limit = detail.get("ctx", {}).get("max_length")
+        return f"{key} is {len(value):,} characters long; it may be at most {limit:,}"
     if kind == "string_pattern_mismatch":
-        return f"{key} '{value}' may hold only letters, digits, '-' and '_', starting with a letter or digit"
+        return (
+            f"{key} '{shown(value)}' may hold only letters, digits, '-' and '_', "
+            "starting with a letter or digit"
+        )
     return f"{key}: {detail['msg']}"
 
 

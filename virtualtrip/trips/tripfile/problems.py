@@ -5,6 +5,14 @@ from enum import StrEnum
 
 Path = tuple[str | int, ...]
 
+SHOWN_LENGTH = 60
+
+
+def shown(value: object) -> str:
+    """A value as a message quotes it: cut short, so a long word does not flood the terminal."""
+    text = str(value)
+    return text if len(text) <= SHOWN_LENGTH else f"{text[: SHOWN_LENGTH - 1]}…"
+
 
 class Severity(StrEnum):
     ERROR = "error"

@@ -20,7 +20,9 @@ from pydantic_core import PydanticCustomError
 
 from virtualtrip.trips.enums import Coverage, EngagementKind, Role
 from virtualtrip.trips.tripfile import FORMAT
+from virtualtrip.trips.tripfile.problems import shown
 from virtualtrip.trips.validators import (
+    SUMMARY_MAX_LENGTH,
     country_problem,
     did_you_mean,
     language_problem,
@@ -30,7 +32,7 @@ from virtualtrip.trips.validators import (
 
 def _vocabulary(check: Any) -> AfterValidator:
     def validate(value: str) -> str:
-        problem = check(value)
+        problem = check(shown(value))
         if problem:
             raise PydanticCustomError("vocabulary", problem)
         return value
@@ -59,6 +61,7 @@ ZoneName = Annotated[
 Moment = Annotated[
     StrictStr,
     Field(
+        max_length=64,
         description="Local wall time in the engagement's zone (2021-02-26T10:15), "
         "or ISO 8601 with an offset (2021-02-26T10:15-06:00)",
         examples=["2021-02-26T10:15"],
@@ -72,7 +75,7 @@ def _known_person(value: str, info: ValidationInfo) -> str:
         raise PydanticCustomError(
             "unknown_person",
             "unknown person '{person}': add them under people{hint}",
-            {"person": value, "hint": did_you_mean(value, people)},
+            {"person": shown(value), "hint": did_you_mean(value, people)},
         )
     return value
 
@@ -91,7 +94,7 @@ class TripSpec(Spec):
     title: _text(300)  # type: ignore[valid-type]
     principal: Identifier = Field(description="The id of a person under `people`")
     home: HomeSpec
-    summary: StrictStr = ""
+    summary: Annotated[StrictStr, Field(max_length=SUMMARY_MAX_LENGTH)] = ""
 
     _principal_known = field_validator("principal")(_known_person)
 
