@@ -6,9 +6,11 @@ deployment sets at least `SECRET_KEY`, `ALLOWED_HOSTS`, `DATABASE_URL` and `VIRT
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -55,6 +57,21 @@ SECURE_PROXY_SSL_HEADER = (
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Every page: scripts, styles and everything else from this site only, no inline script or style
+# attribute, and no framing. Room sockets are same-origin (connect-src 'self' covers ws: and wss:).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -64,6 +81,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "ninja",  # serves /api/docs' Swagger UI from its own static files, not a CDN
+    "axes",
     "virtualtrip.realtime",
     "virtualtrip.trips",
     "virtualtrip.rooms",
@@ -72,6 +91,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Outside WhiteNoise, which runs synchronously, so Axes does too: its synchronous path is the one
+    # that hands the refused login page to AXES_LOCKOUT_CALLABLE (tests/test_security.py holds it).
+    "axes.middleware.AxesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -115,6 +138,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed logins are counted per account and per address (django-axes): the attempt after
+# AXES_FAILURE_LIMIT failures of either is refused, right password or not, until the cool-off is over.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("VIRTUALTRIP_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("VIRTUALTRIP_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "virtualtrip.logins.lockout_response"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "trips:index"
 LOGOUT_REDIRECT_URL = "trips:index"

@@ -6,15 +6,17 @@ Set VIRTUALTRIP_SCREENSHOTS=DIR to keep a full-page screenshot of each page look
 
 import io
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 from pytest_django.live_server_helper import LiveServer
 
+from tests.browser.conftest import VIEWPORT
 from tests.factories.rooms import live_engagement, seat
 from virtualtrip.publishing.models import Document
 from virtualtrip.rooms.actions import do_issue_join_link
@@ -24,6 +26,15 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 LANGUAGES = ["", "/es", "/fr"]
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A page that lets axe-core in as an inline script, past the site's Content-Security-Policy
+    (tests/browser/test_security.py checks the same pages under the policy)."""
+    context = browser.new_context(viewport=VIEWPORT, bypass_csp=True)
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture

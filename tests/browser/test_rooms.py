@@ -67,7 +67,9 @@ def join(tabs: Tabs, server: AsgiServer, participant: Participant) -> Page:
 
 
 def wait_state(page: Page, state: str) -> None:
-    page.wait_for_function(f"window.vtRoom && window.vtRoom.state === '{state}'", timeout=LIVE_TIMEOUT_MS)
+    page.wait_for_function(
+        f"() => window.vtRoom && window.vtRoom.state === '{state}'", timeout=LIVE_TIMEOUT_MS
+    )
 
 
 def feed_stats(page: Page) -> dict[str, dict]:
@@ -348,7 +350,7 @@ def test_a_page_opened_before_the_room_opens_lets_its_person_in_at_the_opening(
     assert page.locator("#opening").inner_text() == (
         "The room opens 30 minutes before the start; you can join then."
     )
-    page.wait_for_function("!document.getElementById('join').disabled", timeout=LIVE_TIMEOUT_MS)
+    page.wait_for_function("() => !document.getElementById('join').disabled", timeout=LIVE_TIMEOUT_MS)
     assert page.locator("#opening").inner_text() == "The room is open: you can join now."
     page.click("#join")
     wait_state(page, "live")
