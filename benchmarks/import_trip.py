@@ -68,15 +68,17 @@ OTHER_ROLES = ["counterpart", "delegation", "host", "guide", "staff", "interpret
 def make_person(i: int, rng: random.Random) -> dict[str, Any]:
     country, _, language, _, _ = PLACES[i % len(PLACES)]
     journalist = i % 10 == 0
-    return {
+    person: dict[str, Any] = {
         "id": f"person-{i:03d}",
         "name": f"Person Número {i}",
         "title": "Correspondent" if journalist else rng.choice(TITLES),
         "country": country,
         "label": "QUESTION" if journalist else f"SPEAKER {i}",
         "languages": sorted({language, "en"}),
-        "outlet": f"Daily Courier {i}" if journalist else None,
     }
+    if journalist:
+        person["outlet"] = f"Daily Courier {i}"
+    return person
 
 
 def make_engagement(
@@ -113,17 +115,16 @@ def make_engagement(
     for person in rng.sample(people[1:], size - len(participants)):
         role = "press" if person.endswith("0") else rng.choice(OTHER_ROLES)
         participants.append({"person": person, "role": role})
-    item |= {
-        "location": f"Venue {e % 17}",
-        "coverage": rng.choice(COVERAGES),
-        "public": rng.random() < 0.8,
-        "participants": participants,
-    }
+    item |= {"location": f"Venue {e % 17}", "coverage": rng.choice(COVERAGES)}
+    if rng.random() < 0.8:
+        item["public"] = True  # false, the default, is left out as export_trip leaves it out
+    item["participants"] = participants
     return item
 
 
 def make_trip_file(destinations: int, engagements: int, people: int) -> bytes:
-    """A valid trip file, written the way `export_trip` writes one so the export can be compared."""
+    """A valid trip file, written the way `export_trip` writes one (keys at their default left out)
+    so the export can be compared."""
     rng = random.Random(SEED)
     persons = [make_person(i, rng) for i in range(people)]
     ids = [person["id"] for person in persons]

@@ -1,24 +1,30 @@
-"""Writing a stored trip back as a `virtualtrip/1` file that imports to the identical trip."""
+"""Writing a stored trip back as a `virtualtrip/1` file that imports to the identical trip.
+
+A key that holds its default (no outlet, no languages, not public...) is left out, as a planner
+would leave it out: the defaults are the spec's, so the file reads back to the same values.
+"""
 
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 
 from virtualtrip.trips.models import Destination, Engagement, Person, Trip
 from virtualtrip.trips.times import get_zone, wall_time_text
 from virtualtrip.trips.tripfile import FORMAT
+from virtualtrip.trips.tripfile.spec import (
+    DestinationSpec,
+    EngagementSpec,
+    PersonSpec,
+    TripFileSpec,
+    TripSpec,
+)
 
 
 def export_trip(trip: Trip) -> str:
     document = {
         "format": FORMAT,
-        "trip": {
-            "slug": trip.slug,
-            "title": trip.title,
-            "principal": trip.principal.key if trip.principal else None,
-            "home": {"city": trip.home_city, "timezone": trip.home_timezone},
-            "summary": trip.summary,
-        },
+        "trip": _trip(trip),
         "people": [_person(person) for person in trip.people.order_by("position", "key")],
         "destinations": [
             _destination(destination)
@@ -27,11 +33,34 @@ def export_trip(trip: Trip) -> str:
             )
         ],
     }
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.safe_dump(
+        _without_defaults(document, TripFileSpec), sort_keys=False, allow_unicode=True, width=100
+    )
+
+
+def _without_defaults(item: dict[str, Any], spec: type[BaseModel]) -> dict[str, Any]:
+    """`item` less the keys whose value is the default `spec` gives a key left out."""
+    fields = spec.model_fields
+    return {
+        key: value
+        for key, value in item.items()
+        if fields[key].is_required() or value != fields[key].get_default(call_default_factory=True)
+    }
+
+
+def _trip(trip: Trip) -> dict[str, Any]:
+    item = {
+        "slug": trip.slug,
+        "title": trip.title,
+        "principal": trip.principal.key if trip.principal else None,
+        "home": {"city": trip.home_city, "timezone": trip.home_timezone},
+        "summary": trip.summary,
+    }
+    return _without_defaults(item, TripSpec)
 
 
 def _person(person: Person) -> dict[str, Any]:
-    return {
+    item = {
         "id": person.key,
         "name": person.name,
         "title": person.title,
@@ -40,17 +69,19 @@ def _person(person: Person) -> dict[str, Any]:
         "languages": list(person.languages),
         "outlet": person.outlet or None,
     }
+    return _without_defaults(item, PersonSpec)
 
 
 def _destination(destination: Destination) -> dict[str, Any]:
     engagements = sorted(destination.engagements.all(), key=lambda e: (e.position, e.key))
-    return {
+    item = {
         "country": destination.country,
         "timezone": destination.timezone,
         "mission": destination.mission,
         "languages": list(destination.languages),
         "engagements": [_engagement(engagement, destination) for engagement in engagements],
     }
+    return _without_defaults(item, DestinationSpec)
 
 
 def _engagement(engagement: Engagement, destination: Destination) -> dict[str, Any]:
@@ -68,10 +99,10 @@ def _engagement(engagement: Engagement, destination: Destination) -> dict[str, A
         "location": engagement.location,
         "coverage": engagement.coverage,
         "public": engagement.public,
-        **({"record": True} if engagement.record else {}),
+        "record": engagement.record,
         "participants": [
             {"person": p.person.key, "role": p.role}
             for p in sorted(engagement.participants.all(), key=lambda p: p.position)
         ],
     }
-    return item
+    return _without_defaults(item, EngagementSpec)
