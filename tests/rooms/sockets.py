@@ -144,19 +144,19 @@ Answer = dict[str, Any] | int
 """A socket's answer to one frame: the JSON it sent back, or the code it closed with instead."""
 
 
-async def answers(socket: WebsocketCommunicator, frames: list[Frame]) -> list[Answer]:
+async def answers(
+    socket: WebsocketCommunicator, frames: list[Frame], then_close: bool = True
+) -> list[Answer]:
     """Send each frame and read the socket's next output: its answer, or its close (then stop);
-    after the last answer, the close if one follows."""
+    after the last answer (`then_close`), the close if one follows."""
     got: list[Answer] = []
     for frame in frames:
-        if isinstance(frame, str):
-            await socket.send_to(text_data=frame)
-        else:
-            await socket.send_to(bytes_data=frame)
+        kind = "text" if isinstance(frame, str) else "bytes"
+        await socket.send_input({"type": "websocket.receive", kind: frame})  # empty frames too
         got.append(await next_output(socket))
         if isinstance(got[-1], int):
             return got
-    if not await socket.receive_nothing(timeout=0.2):
+    if then_close and not await socket.receive_nothing(timeout=0.2):
         got.append(await next_output(socket))
     return got
 
