@@ -10,6 +10,7 @@ from virtualtrip.trips.management.commands.load_demo import DEMO_TRIP
 from virtualtrip.trips.tripfile import source
 from virtualtrip.trips.tripfile.check import check_trip_file
 from virtualtrip.trips.tripfile.problems import LineMap, TripFileError
+from virtualtrip.trips.tripfile.source import MAX_BYTES
 
 VALID = as_yaml(trip_document()).decode()
 TITLE_LINE = 4
@@ -171,3 +172,16 @@ def _load_with(parser: source.Parser, text: str) -> tuple[object, LineMap]:
 def test_libyaml_parses_when_pyyaml_has_it() -> None:
     assert yaml.__with_libyaml__, "PyYAML was built without libyaml: the import is ten times slower"
     assert source.DEFAULT_PARSER is source.LIBYAML_PARSER is CParser
+
+
+def test_a_file_full_of_control_characters_is_refused_at_once() -> None:
+    lines = "\x00" * (MAX_BYTES // 2) + "\n" + "x\x00\n" * 100
+    assert problems(lines) == [
+        "trip.yaml:1: the NUL character (U+0000) at column 1 is not allowed in a trip file: remove it",
+        *[
+            f"trip.yaml:{line}: the NUL character (U+0000) at column 2 is not allowed in a trip file: "
+            "remove it"
+            for line in range(2, 21)
+        ],
+        "trip.yaml:21: this line and others after it hold such characters too",
+    ]

@@ -140,23 +140,22 @@ def _one_line(message: str) -> str:
 def _refuse_forbidden_characters(text: str) -> None:
     """One problem per line holding a character no trip file may hold, with its column."""
     problems: list[Problem] = []
-    last_line = 0
-    for found in RAW_FORBIDDEN.finditer(text):
-        line = text.count("\n", 0, found.start()) + 1
-        if line == last_line:
-            continue
+    found = RAW_FORBIDDEN.search(text)
+    while found is not None:
+        line_start = text.rfind("\n", 0, found.start()) + 1
+        line = text.count("\n", 0, line_start) + 1
         if len(problems) == MAX_RAW_PROBLEMS:
-            problems.append(Problem(line, "more lines hold such characters; fix these first"))
+            problems.append(Problem(line, "this line and others after it hold such characters too"))
             break
-        last_line = line
-        column = found.start() - text.rfind("\n", 0, found.start())
         problems.append(
             Problem(
                 line,
-                f"{describe_character(found.group())} at column {column} is not allowed in a trip file: "
-                "remove it",
+                f"{describe_character(found.group())} at column {found.start() - line_start + 1} "
+                "is not allowed in a trip file: remove it",
             )
         )
+        line_end = text.find("\n", found.start())
+        found = RAW_FORBIDDEN.search(text, line_end) if line_end >= 0 else None
     if problems:
         raise TripFileError(problems)
 
