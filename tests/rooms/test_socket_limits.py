@@ -187,3 +187,22 @@ def test_the_budget_refills_with_time(monkeypatch) -> None:
     assert [budget.spend(), budget.spend()] == [True, False]
     clock[0] += 60
     assert [budget.spend(), budget.spend(), budget.spend()] == [True, True, False]
+
+
+def test_a_turned_away_proxy_answers_once_and_then_sends_nothing() -> None:
+    """Requests already on their way when the proxy closes get no answer: nothing may follow a close."""
+    engagement_id = live_engagement().pk
+    create = janus_message(janus="create")
+
+    async def turned_away() -> tuple[list[Answer], bool]:
+        opened = communicator(Client(), engagement_id, "janus")
+        assert (await opened.connect())[0]
+        for _ in range(3):
+            await opened.send_to(text_data=create)
+        got = [await next_output(opened), await next_output(opened)]
+        quiet = await opened.receive_nothing(timeout=0.3)
+        await opened.disconnect()
+        return got, quiet
+
+    got, quiet = run_async(turned_away)
+    assert (reasons(got), quiet) == ([(403, "you have no seat in this room"), 4403], True)

@@ -152,7 +152,7 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
             return
         if self.turned_away is not None:
             await self._refuse(message, TURNED_AWAY[self.turned_away])
-            await self.close(self.turned_away)
+            await self._shut(self.turned_away)
             return
         await self._forward(message)
 
@@ -219,6 +219,8 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
             self.my_janus_id = data.get("id")
 
     async def room_event(self, payload: dict[str, Any]) -> None:
+        if self.shut:
+            return
         event = payload["event"]
         if event["type"] == "seat.revoked" or event["type"] == "room.ended":
             if event["type"] == "seat.revoked" and self.my_janus_id is not None:
