@@ -1,4 +1,5 @@
-"""The room control channel's wire messages (browser ⇄ app), as pydantic models.
+"""The room control channel's wire messages (browser ⇄ app), as pydantic models, and the limits on
+what a browser may send either room socket.
 
 Envelope: `{type, id, seq, body}` from the app (seq counts per connection), `{type, id, body}` from
 the browser; an error answers the command it refuses with `in_response`. See docs/protocol.md.
