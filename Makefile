@@ -26,7 +26,7 @@ install: system $(STAMP) $(MESSAGES)
 
 demo: install
 	$(BIN)/virtualtrip migrate --noinput
-	$(BIN)/virtualtrip load-demo --today
+	$(BIN)/virtualtrip load-demo --now
 	$(BIN)/virtualtrip load-demo-documents
 	@$(BIN)/virtualtrip demo-access --base-url http://$(HOST):$(PORT)
 	@echo "Serving the demo trip at http://$(HOST):$(PORT)/trips/mexico-canada-2021/"

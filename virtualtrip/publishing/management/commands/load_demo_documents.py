@@ -3,7 +3,7 @@ through clearance by the demo's own editor, clearer and publisher."""
 
 import dataclasses
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from virtualtrip.trips.models import Trip
 DEMO_FOLDER = Path(__file__).resolve().parents[2] / "demo"
 DEMO_SLUG = "mexico-canada-2021"
 WRITTEN_FOR = date(2021, 2, 26)  # the trip day the files' dates and embargoes are written for
+WRITTEN_FIRST_START = datetime(2021, 2, 26, 14, 15, tzinfo=UTC)  # 07:15 at the port of entry
 DESKS = {"demo-editor": "Editors", "demo-clearer": "Clearers", "demo-publisher": "Publishers"}
 STEPS = [
     (Clearance.IN_CLEARANCE, "demo-editor"),
@@ -38,21 +39,24 @@ class Command(BaseCommand):
             raise CommandError("load the demo trip first: virtualtrip load-demo")
         users = {name: _desk_user(name, group) for name, group in DESKS.items()}
         shift = _shift(trip)
+        days = _day_shift(trip)
         actions.do_discard_trip_documents(trip, acting_user=None)
         ids: dict[str, int] = {}
         for path in sorted(
             DEMO_FOLDER.glob("*.md"), key=lambda p: (p.name.split(".")[0], p.suffixes != [".en", ".md"])
         ):
-            document = self._load(trip, path, ids, shift)
+            document = self._load(trip, path, ids, days, shift)
             ids.setdefault(path.name.split(".")[0], document.pk)
             _clear_and_publish(document, users)
-        day = WRITTEN_FOR + shift
+        day = WRITTEN_FOR + days
         _clear_and_publish(
             actions.do_draft_public_schedule(trip, day, acting_user=users["demo-editor"]), users
         )
         self.stderr.write(f"{Document.objects.filter(trip=trip).count()} demo documents published")
 
-    def _load(self, trip: Trip, path: Path, ids: dict[str, int], shift: timedelta) -> Document:
+    def _load(
+        self, trip: Trip, path: Path, ids: dict[str, int], days: timedelta, shift: timedelta
+    ) -> Document:
         text = path.read_text(encoding="utf-8")
         text = re.sub(
             r"^translation_of: (\S+)$", lambda m: f"translation_of: {ids[m.group(1)]}", text, flags=re.M
@@ -64,7 +68,7 @@ class Command(BaseCommand):
         embargo = parsed.text.embargo + shift if parsed.text.embargo else None
         if embargo is not None and embargo <= timezone.now():
             embargo = None  # the demo day is over: the embargo has lifted
-        moved = dataclasses.replace(parsed.text, date=parsed.text.date + shift, embargo=embargo)
+        moved = dataclasses.replace(parsed.text, date=parsed.text.date + days, embargo=embargo)
         checked = actions.check_create_document(trip, parsed.place, moved, acting_user=None)
         return actions.do_create_document(checked, acting_user=None)
 
@@ -84,9 +88,17 @@ def _desk_user(username: str, group: str) -> User:
     return user
 
 
-def _shift(trip: Trip) -> timedelta:
-    """How far the demo trip was moved (by `load-demo --today`) from the day the files are written for."""
+def _day_shift(trip: Trip) -> timedelta:
+    """How many days the demo trip was moved (by `load-demo --today` or `--now`) from the day the
+    files are written for: their dates move by as much."""
     first = trip.engagements.order_by("starts_at").first()
     if first is None:
         return timedelta(0)
     return timedelta(days=(first.starts_at.astimezone(ZoneInfo(first.timezone)).date() - WRITTEN_FOR).days)
+
+
+def _shift(trip: Trip) -> timedelta:
+    """How far the demo trip's first engagement was moved: embargoes move by as much, so a readout
+    embargoed until after its meeting still lifts after it."""
+    first = trip.engagements.order_by("starts_at").first()
+    return first.starts_at - WRITTEN_FIRST_START if first is not None else timedelta(0)

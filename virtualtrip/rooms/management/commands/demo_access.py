@@ -75,7 +75,7 @@ class Command(BaseCommand):
             return (
                 f"Nothing is under way; the next room opens in {minutes} minutes (the page lets you in then)"
             )
-        return "The demo day is over (run 'virtualtrip load-demo --today' tomorrow); its last engagement"
+        return "The demo day is over (virtualtrip load-demo --now starts it again); its last engagement"
 
     @staticmethod
     def _demo_staff_password() -> str:

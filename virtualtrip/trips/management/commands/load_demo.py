@@ -1,15 +1,17 @@
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from virtualtrip.trips.actions import do_shift_trip
+from virtualtrip.trips.actions import do_move_trip, do_shift_trip
 from virtualtrip.trips.models import Trip
 
 DEMO_TRIP = Path(__file__).resolve().parents[2] / "demo" / "mexico-canada-2021.yaml"
 DEMO_SLUG = "mexico-canada-2021"
+UNDER_WAY_FOR = timedelta(minutes=5)
 
 
 class Command(BaseCommand):
@@ -21,9 +23,26 @@ class Command(BaseCommand):
             action="store_true",
             help="move the trip so its first day is today, to try its rooms live",
         )
+        parser.add_argument(
+            "--now",
+            action="store_true",
+            help="move the trip so that its first engagement began a few minutes ago and the rest of "
+            "its day follows, so that a room is open at once",
+        )
 
-    def handle(self, *args: Any, today: bool = False, **options: Any) -> None:
+    def handle(self, *args: Any, today: bool = False, now: bool = False, **options: Any) -> None:
+        if today and now:
+            raise CommandError("--today and --now move the trip two ways: choose one")
         call_command("import_trip", str(DEMO_TRIP), replace=True, stdout=self.stdout, stderr=self.stderr)
+        if now:
+            trip = Trip.objects.get(slug=DEMO_SLUG)
+            first = trip.engagements.order_by("starts_at").first()
+            if first is not None:
+                began = (timezone.now() - UNDER_WAY_FOR).replace(second=0, microsecond=0)
+                do_move_trip(trip, began - first.starts_at, acting_user=None)
+                self.stderr.write(
+                    f"demo trip moved to be under way: '{first.title}' began at {began:%H:%M} UTC"
+                )
         if today:
             trip = Trip.objects.get(slug=DEMO_SLUG)
             first = trip.engagements.order_by("starts_at").first()
