@@ -1,14 +1,21 @@
 """What the public sees: only published documents past their embargo, on pages, feeds and the API."""
 
-from datetime import timedelta
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import feedparser  # type: ignore[import-untyped]
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tests.conftest import as_yaml, trip_document
 from tests.factories.publishing import draft, publish
+from tests.factories.trips import EngagementFactory
+from tests.html import texts
+from tests.trips.long_trip import import_long_trip
 from virtualtrip.publishing.models import Document
+from virtualtrip.trips.actions import check_import_trip, do_import_trip
 from virtualtrip.trips.models import Trip
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +106,195 @@ def test_the_trip_and_engagement_pages_link_the_same_readout(client: Client, tri
     link = f'<p class="readout-notice"><a href="/es/trips/test-trip/documents/{spanish.pk}/">'
     for path in ["/es/trips/test-trip/", "/es/trips/test-trip/engagements/mx-meeting/"]:
         assert client.get(path).content.decode().count(link) == 1, path
+
+
+# --- a long trip: the itinerary by day, a page per day -----------------------------------------
+
+
+def day_links(html: str) -> list[str]:
+    return re.findall(r'href="(/trips/test-trip/itinerary/[0-9-]+/)"', html)
+
+
+def test_a_long_trip_page_lists_its_days_and_each_day_has_a_page(client: Client, db: None) -> None:
+    import_long_trip(120)  # ten days of twelve, three of each day's twelve private
+    html = client.get("/trips/test-trip/").content.decode()
+    assert texts(html, tag="h4") == []
+    assert texts(html, tag="h3") == ["Mexico", "United States"]
+    march = [f"/trips/test-trip/itinerary/2021-03-{day:02d}/" for day in range(1, 11)]
+    assert day_links(html) == [
+        "/trips/test-trip/itinerary/2021-02-26/",
+        *march,
+        "/trips/test-trip/itinerary/2021-02-26/",
+    ]
+    assert texts(html, css_class="itinerary-days")[0].startswith(
+        "Friday, February 26, 2021 1 engagement Monday, March 1, 2021 9 engagements"
+    )
+    assert texts(html, css_class="schedule-days") == [
+        " ".join(["Feb. 26, 2021", *[f"March {day}, 2021" for day in range(1, 11)]])
+    ]
+
+
+def test_a_day_page_shows_that_days_public_engagements(client: Client, db: None) -> None:
+    import_long_trip(120)
+    html = client.get("/trips/test-trip/itinerary/2021-03-01/").content.decode()
+    assert texts(html, tag="h1") == ["Monday, March 1, 2021"]
+    assert texts(html, tag="h4") == [f"Roundtable {n}" for n in range(12) if n % 4 != 3]
+    assert "mx-long-0003" not in html
+    assert texts(html, css_class="pending") == ["Closed to the press: a readout will follow."] * 3
+    assert re.findall(r'<a rel="(prev|next)" href="([^"]+)"', html) == [
+        ("prev", "/trips/test-trip/itinerary/2021-02-26/"),
+        ("next", "/trips/test-trip/itinerary/2021-03-02/"),
+    ]
+
+
+def test_a_day_page_keeps_the_picked_zone_and_links_the_readout(client: Client, db: None) -> None:
+    trip = import_long_trip(120)
+    readout = publish(draft(trip, title="Roundtable readout", engagement="mx-long-0000"))
+    html = client.get("/trips/test-trip/itinerary/2021-03-02/", {"tz": "Asia/Tokyo"}).content.decode()
+    assert texts(html, css_class="when")[0] == (
+        "8:00 a.m. in Monterrey, 9:00 a.m. in Washington, D.C., 11:00 p.m. in Tokyo · 45 min"
+    )
+    assert '<a rel="prev" href="/trips/test-trip/itinerary/2021-03-01/?tz=Asia/Tokyo">' in html
+    day_one = client.get("/trips/test-trip/itinerary/2021-03-01/").content.decode()
+    assert f'<p class="readout-notice"><a href="/trips/test-trip/documents/{readout.pk}/">' in day_one
+
+
+def test_a_day_with_nothing_public_is_404_except_for_staff(
+    client: Client, admin_client: Client, db: None
+) -> None:
+    trip = import_long_trip(120)
+    EngagementFactory.create(
+        trip=trip,
+        destination=trip.destinations.get(country="MX"),
+        key="mx-secret",
+        title="Secret dinner",
+        starts_at=datetime(2021, 3, 20, 1, 0, tzinfo=UTC),  # March 19 in Mexico City
+        public=False,
+    )
+    assert client.get("/trips/test-trip/itinerary/2021-03-19/").status_code == 404
+    assert client.get("/trips/test-trip/itinerary/2021-04-01/").status_code == 404
+    staff_view = admin_client.get("/trips/test-trip/itinerary/2021-03-19/")
+    assert texts(staff_view.content.decode(), tag="h4") == ["Secret dinner"]
+    assert "/trips/test-trip/itinerary/2021-03-19/" not in day_links(
+        client.get("/trips/test-trip/").content.decode()
+    )
+
+
+def test_a_long_trip_page_stays_a_readable_size(client: Client, db: None) -> None:
+    import_long_trip(360)  # thirty days
+    page = client.get("/trips/test-trip/")
+    assert len(page.content) < 60_000, len(page.content)
+    assert page.content.count(b"<option") < 60
+
+
+@pytest.mark.parametrize("added", [0, 40, 240])
+def test_the_trip_page_reads_the_same_number_of_times_however_long_the_trip(
+    client: Client, db: None, django_assert_max_num_queries: Any, added: int
+) -> None:
+    """Up to 60 engagements the page lists them all, past that their days: either way a fixed
+    number of queries, with participants and readout notices read once for the whole page."""
+    trip = import_long_trip(added)
+    publish(draft(trip, title="A readout", engagement="mx-meeting"))
+    with django_assert_max_num_queries(11):
+        assert client.get("/trips/test-trip/").status_code == 200
+
+
+@pytest.mark.parametrize("added", [24, 240])
+def test_a_day_page_reads_the_same_number_of_times_however_long_the_trip(
+    client: Client, db: None, django_assert_max_num_queries: Any, added: int
+) -> None:
+    import_long_trip(added)
+    with django_assert_max_num_queries(9):
+        assert client.get("/trips/test-trip/itinerary/2021-03-01/").status_code == 200
+
+
+# --- country and city names in the page's language ------------------------------------------------
+
+
+def far_trip_document() -> dict[str, Any]:
+    """A made-up trip to Nepal and the Chatham Islands (UTC+12:45), with names in other scripts."""
+    document = trip_document()
+    document["trip"]["title"] = "नेपाल र चाथम यात्रा"
+    document["people"][1]["name"] = "山田 太郎"
+    document["destinations"] = [
+        {
+            "country": "NP",
+            "timezone": "Asia/Kathmandu",
+            "engagements": [
+                {
+                    "id": "np-meeting",
+                    "kind": "bilateral_meeting",
+                    "title": "परराष्ट्र मन्त्रीसँग भेटवार्ता",
+                    "starts": "2021-02-26T10:15",
+                    "ends": "2021-02-26T11:00",
+                    "coverage": "open_press",
+                    "public": True,
+                    "participants": [
+                        {"person": "minister", "role": "principal"},
+                        {"person": "counterpart", "role": "counterpart"},
+                    ],
+                }
+            ],
+        },
+        {
+            "country": "NZ",
+            "timezone": "Pacific/Chatham",
+            "engagements": [
+                {
+                    "id": "nz-visit",
+                    "kind": "site_tour",
+                    "title": "Visit to the Chatham Islands",
+                    "starts": "2021-02-28T09:00",
+                    "ends": "2021-02-28T10:00",
+                    "location": "Waitangi",
+                    "coverage": "pool_spray",
+                    "public": True,
+                    "participants": [{"person": "minister", "role": "principal"}],
+                }
+            ],
+        },
+    ]
+    return document
+
+
+@pytest.fixture
+def far_trip(db: None) -> Trip:
+    planned = check_import_trip(as_yaml(far_trip_document()), replace=False, acting_user=None)
+    return do_import_trip(planned, acting_user=None)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "countries", "first_when"),
+    [
+        (
+            "",
+            ["Nepal", "New Zealand"],
+            "10:15 a.m. in Kathmandu, 11:30 p.m. Thursday, February 25 in Washington, D.C., "
+            "1:30 p.m. in Tokyo",
+        ),
+        (
+            "/es",
+            ["Nepal", "Nueva Zelanda"],
+            "10:15 en Katmandú, 23:30 del jueves 25 de febrero en Washington, D.C., 13:30 en Tokio",
+        ),
+        (
+            "/fr",
+            ["Népal", "Nouvelle-Zélande"],
+            "10 h 15 à Katmandou, 23 h 30 le jeudi 25 février à Washington, D.C., 13 h 30 à Tokyo",
+        ),
+    ],
+)
+def test_country_and_city_names_speak_the_pages_language(
+    client: Client, far_trip: Trip, prefix: str, countries: list[str], first_when: str
+) -> None:
+    """Countries and the cities zones are named after are translated; what the planner wrote (the
+    title, a location, a name in another script) is shown as written."""
+    document = publish(draft(far_trip, title="Nepal fact sheet", kind="fact_sheet", destination="NP"))
+    html = client.get(f"{prefix}/trips/test-trip/", {"tz": "Asia/Tokyo"}).content.decode()
+    assert texts(html, tag="h1") == ["नेपाल र चाथम यात्रा"]
+    assert texts(html, tag="h3") == [countries[0], *countries]  # the documents' group, then the legs
+    assert texts(html, css_class="when")[0].startswith(first_when)
+    assert "Waitangi" in texts(html, css_class="when")[1]
+    assert "山田 太郎" in texts(html, css_class="name")
+    breadcrumbs = client.get(f"{prefix}/trips/test-trip/documents/{document.pk}/").content.decode()
+    assert f">{countries[0]}</a>" in breadcrumbs

@@ -13,6 +13,7 @@ from tests.factories.trips import DestinationFactory, EngagementFactory
 from tests.html import texts
 from virtualtrip.trips.display import duration_text, times_sentence
 from virtualtrip.trips.models import Trip
+from virtualtrip.trips.places import country_name, zone_city
 from virtualtrip.trips.times import clock
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +134,7 @@ def across_the_date_line() -> tuple[object, Trip]:
         (
             "es",
             "9:00 en Wellington, 15:00 del viernes 26 de febrero en Washington, D.C., "
-            "10:00 del viernes 26 de febrero en Honolulu",
+            "10:00 del viernes 26 de febrero en Honolulú",
             "1 h 30 min",
         ),
         (
@@ -167,3 +168,50 @@ def test_clock_in_each_language(language: str, expected: list[str]) -> None:
     ]
     with translation.override(language):
         assert [collapsed(clock(t)) for t in times] == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "places", "zone"),
+    [
+        (
+            "es",
+            ["Mexico City, México", "Washington, D.C., Estados Unidos"],
+            "Todas las horas corresponden a la hora de Katmandú (Asia/Kathmandu).",
+        ),
+        (
+            "fr",
+            ["Mexico City, Mexique", "Washington, D.C., États-Unis"],
+            "Toutes les heures sont données à l'heure de Katmandou (Asia/Kathmandu).",
+        ),
+    ],
+)
+def test_public_schedule_names_countries_and_zone_cities_in_the_language(
+    client: Client, trip: Trip, language: str, places: list[str], zone: str
+) -> None:
+    """The country after each place, and the city a picked zone is named after, are translated; the
+    locations the planner wrote are not."""
+    lines = texts(client.get(f"/{language}{SCHEDULE}").content.decode(), tag="dd")
+    assert [place in line for place, line in zip(places, lines, strict=True)] == [True, True]
+    in_kathmandu = client.get(f"/{language}{SCHEDULE}", {"tz": "Asia/Kathmandu"}).content.decode()
+    assert zone in texts(in_kathmandu, css_class="muted")
+
+
+@pytest.mark.parametrize(("language", "city"), [("en", "Kathmandu"), ("es", "Katmandú"), ("fr", "Katmandou")])
+def test_zone_city_follows_the_active_language(language: str, city: str) -> None:
+    with translation.override(language):
+        assert zone_city("Asia/Kathmandu") == city
+        assert zone_city("Pacific/Chatham") == "Chatham"
+        assert zone_city("America/Argentina/Buenos_Aires") == "Buenos Aires"
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("en", ["Nepal", "New Zealand", "Bolivia", "ZZ"]),
+        ("es", ["Nepal", "Nueva Zelanda", "Bolivia", "ZZ"]),
+        ("fr", ["Népal", "Nouvelle-Zélande", "Bolivie", "ZZ"]),
+    ],
+)
+def test_country_name_follows_the_active_language(language: str, names: list[str]) -> None:
+    with translation.override(language):
+        assert [country_name(code) for code in ["NP", "NZ", "BO", "ZZ"]] == names

@@ -1,11 +1,13 @@
 """The public pages: itinerary, public schedule and calendar feed; private engagements nowhere."""
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
 
 from tests.html import texts
+from tests.trips.long_trip import import_long_trip
 from virtualtrip.trips.models import Trip
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +91,44 @@ def test_pages_name_an_icon_that_is_served(client: Client) -> None:
     served = client.get(icon.group(1))
     assert served.status_code == 200
     assert b"<svg" in served.getvalue()
+
+
+def zone_options(html: str) -> list[tuple[str, str]]:
+    return re.findall(r'<option value="([^"]+)" label="([^"]*)">', html)
+
+
+def test_zone_picker_suggests_the_trips_zones_first_and_a_few_of_the_worlds(
+    client: Client, trip: Trip
+) -> None:
+    options = zone_options(client.get("/trips/test-trip/").content.decode())
+    assert options[:2] == [("America/New_York", "New York"), ("America/Mexico_City", "Mexico City")]
+    assert ("Asia/Tokyo", "Tokyo") in options
+    assert len(options) < 40
+
+
+def test_zone_picker_names_cities_in_the_pages_language(client: Client, trip: Trip) -> None:
+    options = dict(zone_options(client.get("/es/trips/test-trip/schedule/2021-02-26/").content.decode()))
+    assert [options[zone] for zone in ["America/New_York", "America/Mexico_City", "Asia/Tokyo"]] == [
+        "Nueva York",
+        "Ciudad de México",
+        "Tokio",
+    ]
+
+
+def test_a_zone_the_picker_does_not_suggest_can_still_be_picked(client: Client, trip: Trip) -> None:
+    html = client.get("/trips/test-trip/", {"tz": "Pacific/Chatham"}).content.decode()
+    assert "Pacific/Chatham" not in dict(zone_options(html))
+    assert (
+        texts(html, css_class="when")[1]
+        == "4:00 p.m. in Washington, D.C., 10:45 a.m. Saturday, February 27 in Chatham · 30 min"
+    )
+
+
+@pytest.mark.parametrize("added", [0, 240])
+def test_schedule_page_reads_the_same_number_of_times_however_long_the_trip(
+    client: Client, db: None, django_assert_max_num_queries: Any, added: int
+) -> None:
+    import_long_trip(added)
+    with django_assert_max_num_queries(4):
+        page = client.get("/trips/test-trip/schedule/2021-02-26/")
+    assert texts(page.content.decode(), tag="dt") == ["11:15 a.m.", "4:00 p.m."]

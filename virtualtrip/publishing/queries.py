@@ -14,7 +14,7 @@ from virtualtrip.publishing.enums import ORIGINAL_LANGUAGE, DocumentKind
 from virtualtrip.publishing.models import Attachment, Document
 from virtualtrip.trips.enums import Coverage
 from virtualtrip.trips.models import Engagement, Trip
-from virtualtrip.trips.validators import country_name
+from virtualtrip.trips.places import country_name
 
 
 def visible_documents(now: datetime | None = None) -> QuerySet[Document]:

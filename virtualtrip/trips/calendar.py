@@ -4,9 +4,9 @@ from icalendar import Calendar, Event
 
 from virtualtrip.trips.display import times_sentence
 from virtualtrip.trips.models import Engagement, Trip
+from virtualtrip.trips.places import country_name
 from virtualtrip.trips.queries import visible_engagements
 from virtualtrip.trips.schedule import coverage_line
-from virtualtrip.trips.validators import country_name
 
 PRODID = "-//Virtual Trip//virtualtrip//EN"
 
@@ -22,7 +22,8 @@ def trip_calendar(trip: Trip, trip_url: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", trip.title)
-    for engagement in visible_engagements(trip):
+    # An event names no participants, so they are not read.
+    for engagement in visible_engagements(trip).prefetch_related(None):
         calendar.add_component(_event(engagement, trip, trip_url))
     ical: bytes = calendar.to_ical()
     return ical

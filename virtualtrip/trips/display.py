@@ -11,9 +11,10 @@ from django.utils.translation import pgettext
 
 from virtualtrip.trips import queries
 from virtualtrip.trips.models import Destination, Engagement, Trip
+from virtualtrip.trips.places import country_name, zone_city
 from virtualtrip.trips.schedule import coverage_line
-from virtualtrip.trips.times import clock, get_zone, known_zones, zone_city
-from virtualtrip.trips.validators import country_name, timezone_problem
+from virtualtrip.trips.times import clock, get_zone
+from virtualtrip.trips.validators import timezone_problem
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,12 @@ class ItineraryLeg:
     engagements: list[ItineraryItem]
 
 
-def itinerary_legs(trip: Trip, viewer: queries.Viewer, picked: ZoneInfo | None) -> list[ItineraryLeg]:
-    """The itinerary as the trip page lists it: destinations in order, each engagement with its
-    times read at the destination, at home and in the viewer's zone."""
+def itinerary_legs(
+    trip: Trip, viewer: queries.Viewer, picked: ZoneInfo | None, *, on: date | None = None
+) -> list[ItineraryLeg]:
+    """The itinerary as the trip page lists it (with `on`, as the page of that day does):
+    destinations in order, each engagement with its times read at the destination, at home and in
+    the viewer's zone."""
     return [
         ItineraryLeg(
             leg.destination,
@@ -112,7 +116,25 @@ def itinerary_legs(trip: Trip, viewer: queries.Viewer, picked: ZoneInfo | None) 
                 for engagement in leg.engagements
             ],
         )
-        for leg in queries.itinerary(trip, viewer)
+        for leg in queries.itinerary(trip, viewer, on=on)
+    ]
+
+
+@dataclass(frozen=True)
+class OutlineLeg:
+    """A destination of a long itinerary, named in the page's language, with its days."""
+
+    destination: Destination
+    country: str
+    days: list[queries.ItineraryDay]
+
+
+def itinerary_outline(trip: Trip, viewer: queries.Viewer) -> list[OutlineLeg]:
+    """The itinerary as a long trip's page lists it: each destination with the days the viewer has
+    engagements there, and how many on each."""
+    return [
+        OutlineLeg(leg.destination, country_name(leg.destination.country), leg.days)
+        for leg in queries.itinerary_days(trip, viewer)
     ]
 
 
@@ -127,12 +149,65 @@ def picked_zone(request: HttpRequest) -> tuple[ZoneInfo | None, str | None]:
     return get_zone(name), None
 
 
-def zone_context(request: HttpRequest) -> tuple[ZoneInfo | None, dict[str, object]]:
+# Zones the zone picker suggests besides the trip's own: one or two per region of the world, so a
+# reader far from the trip finds one near them. Any other IANA name may be typed.
+SUGGESTED_ZONES = (
+    "Pacific/Honolulu",
+    "America/Anchorage",
+    "America/Los_Angeles",
+    "America/Denver",
+    "America/Chicago",
+    "America/New_York",
+    "America/Mexico_City",
+    "America/Bogota",
+    "America/Santiago",
+    "America/Sao_Paulo",
+    "America/Argentina/Buenos_Aires",
+    "Atlantic/Azores",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "Europe/Istanbul",
+    "Europe/Moscow",
+    "Africa/Lagos",
+    "Africa/Cairo",
+    "Africa/Nairobi",
+    "Africa/Johannesburg",
+    "Asia/Dubai",
+    "Asia/Karachi",
+    "Asia/Kolkata",
+    "Asia/Bangkok",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Australia/Perth",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "UTC",
+)
+
+
+@dataclass(frozen=True)
+class ZoneChoice:
+    """A zone the picker suggests, with the city it is named after in the page's language."""
+
+    zone: str
+    city: str
+
+
+def zone_choices(trip: Trip) -> list[ZoneChoice]:
+    """What the zone picker suggests: the trip's home and public zones first, then the world's."""
+    zones = dict.fromkeys([trip.home_timezone, *queries.public_zones(trip), *SUGGESTED_ZONES])
+    return [ZoneChoice(zone, zone_city(zone)) for zone in zones]
+
+
+def zone_context(request: HttpRequest, trip: Trip) -> tuple[ZoneInfo | None, dict[str, object]]:
     """The viewer's zone, and what the zone picker (trips/_zone_picker.html) needs to render."""
     picked, zone_error = picked_zone(request)
     return picked, {
         "picked": picked,
         "zone_error": zone_error,
         "zone_query": request.GET.get("tz", ""),
-        "all_zones": sorted(known_zones()),
+        "zone_choices": zone_choices(trip),
     }

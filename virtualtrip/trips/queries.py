@@ -4,15 +4,16 @@ Every public surface reads engagements through `visible_engagements`, so a priva
 cannot leak through a page, a schedule, a calendar or the API that forgot to filter.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 
 from virtualtrip.trips.models import Destination, Engagement, Participant, Person, Trip
-from virtualtrip.trips.times import UTC
+from virtualtrip.trips.times import UTC, get_zone
 
 Viewer = AbstractBaseUser | AnonymousUser | None
 
@@ -57,19 +58,106 @@ class DestinationItinerary:
     engagements: list[Engagement]
 
 
-def itinerary(trip: Trip, viewer: Viewer = None) -> list[DestinationItinerary]:
-    """Destinations in trip order, each with its visible engagements in time order.
+# Every zone's offset from UTC lies within a day, so the engagements of a local day start within a
+# day either side of that day in UTC.
+OFFSET_MARGIN = timedelta(days=1)
+
+
+def local_day(engagement_start: datetime, zone_name: str) -> date:
+    """The calendar day an engagement happens on where it happens: its start in its own zone."""
+    return engagement_start.astimezone(get_zone(zone_name)).date()
+
+
+def itinerary(trip: Trip, viewer: Viewer = None, *, on: date | None = None) -> list[DestinationItinerary]:
+    """Destinations in trip order, each with its visible engagements in time order; with `on`, only
+    the engagements that happen on that day where they happen.
 
     A destination with nothing the viewer may see is left out, so a private leg stays private.
     """
+    engagements = visible_engagements(trip, viewer)
+    if on is not None:
+        start = datetime.combine(on, time(0), tzinfo=UTC) - OFFSET_MARGIN
+        engagements = engagements.filter(starts_at__gte=start, starts_at__lt=start + 3 * OFFSET_MARGIN)
     by_destination: dict[int, list[Engagement]] = {}
-    for engagement in visible_engagements(trip, viewer):
-        by_destination.setdefault(engagement.destination_id, []).append(engagement)
+    for engagement in engagements:
+        if on is None or local_day(engagement.starts_at, engagement.timezone) == on:
+            by_destination.setdefault(engagement.destination_id, []).append(engagement)
     return [
         DestinationItinerary(destination, by_destination[destination.pk])
         for destination in trip.destinations.order_by("position")
         if destination.pk in by_destination
     ]
+
+
+@dataclass(frozen=True)
+class ItineraryDay:
+    day: date
+    engagements: int
+
+
+@dataclass(frozen=True)
+class DestinationDays:
+    """A destination and the days the viewer has engagements there, each with how many."""
+
+    destination: Destination
+    days: list[ItineraryDay]
+
+
+def itinerary_days(trip: Trip, viewer: Viewer = None) -> list[DestinationDays]:
+    """The itinerary's outline: destinations in trip order, each with the days (where they happen)
+    of its visible engagements. Reads starts and zones only, however long the trip."""
+    rows = (
+        visible_engagements(trip, viewer)
+        .prefetch_related(None)
+        .values_list("destination_id", "starts_at", "timezone")
+    )
+    zones: dict[str, ZoneInfo] = {}
+    counts: Counter[tuple[int, date]] = Counter()
+    for destination_id, starts_at, zone_name in rows:
+        zone = zones.get(zone_name) or zones.setdefault(zone_name, get_zone(zone_name))
+        counts[destination_id, starts_at.astimezone(zone).date()] += 1
+    days: dict[int, list[ItineraryDay]] = {}
+    for (destination_id, day), count in sorted(counts.items()):
+        days.setdefault(destination_id, []).append(ItineraryDay(day, count))
+    return [
+        DestinationDays(destination, days[destination.pk])
+        for destination in trip.destinations.order_by("position")
+        if destination.pk in days
+    ]
+
+
+def public_zones(trip: Trip) -> list[str]:
+    """The zones the trip's public engagements are written in."""
+    zones = Engagement.objects.filter(trip=trip, public=True).values_list("timezone", flat=True)
+    return sorted(set(zones.order_by().distinct()))
+
+
+@dataclass(frozen=True)
+class CalendarVersion:
+    """What the trip's published calendar is made of, in a few values: it changes whenever the
+    calendar's text would (a trip or engagement saved, an engagement deleted, a destination's
+    country changed); `modified` is the last time a row of it was saved."""
+
+    trip_id: int
+    modified: datetime
+    fingerprint: str
+
+
+def calendar_version(slug: str) -> CalendarVersion | None:
+    """The version of the calendar of the trip called `slug`; None when there is no such trip."""
+    trip = Trip.objects.filter(slug=slug).values_list("pk", "updated_at").first()
+    if trip is None:
+        return None
+    trip_id, trip_saved = trip
+    engagements = Engagement.objects.filter(trip_id=trip_id, public=True).aggregate(
+        latest=Max("updated_at"), count=Count("pk")
+    )
+    countries = Destination.objects.filter(trip_id=trip_id).order_by("pk").values_list("pk", "country")
+    latest = engagements["latest"]
+    modified = max(trip_saved, latest) if latest else trip_saved
+    parts = [trip_saved.isoformat(), latest.isoformat() if latest else "-", str(engagements["count"])]
+    parts += [f"{pk}:{country}" for pk, country in countries]
+    return CalendarVersion(trip_id, modified, " ".join(parts))
 
 
 def visible_destinations(trip: Trip, viewer: Viewer = None) -> list[Destination]:

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from virtualtrip.trips.enums import Coverage
 from virtualtrip.trips.models import Engagement, Trip
+from virtualtrip.trips.places import country_name, zone_city
 from virtualtrip.trips.queries import principal_day
-from virtualtrip.trips.times import clock, zone_city
-from virtualtrip.trips.validators import country_name
+from virtualtrip.trips.times import clock
 
 
 @dataclass(frozen=True)
