@@ -232,7 +232,11 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     from virtualtrip.trips.tripfile.check import check_trip_file
     from virtualtrip.trips.tripfile.export import export_trip
 
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, SQLite {sqlite3.sqlite_version}")
+    libyaml = "with libyaml" if yaml.__with_libyaml__ else "without libyaml (pure-Python parser)"
+    print(
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, SQLite {sqlite3.sqlite_version}, "
+        f"PyYAML {yaml.__version__} {libyaml}"
+    )
     _, seconds = timed(lambda: call_command("migrate", verbosity=0, interactive=False))
     report("migrate (fresh SQLite)", seconds)
 

@@ -268,7 +268,8 @@ class _Builder:
         else:
             value = text
             self._check_text(text)
-        self._path()
+        if not self._stack or isinstance(self._stack[-1].value, list):
+            self._path()  # a mapping's value has the line of its key, recorded with the key
         self._deliver(value, is_text=isinstance(value, str))
 
     def _check_text(self, text: str) -> None:
