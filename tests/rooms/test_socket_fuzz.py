@@ -15,7 +15,10 @@ from tests.janus import run_async
 from tests.rooms.sockets import Answer, Frame, answers, claimed, communicator, next_output
 from tests.rooms.test_sdp import offer
 from tests.rooms.test_signaling import joined_policy
-from tests.rooms.test_socket_limits import no_janus  # noqa: F401 (a fixture)
+from tests.rooms.test_socket_limits import (  # noqa: F401 (fixtures)
+    connections_closed_after_each_message,
+    no_janus,
+)
 from virtualtrip.rooms import protocol
 from virtualtrip.rooms.signaling import Refusal, UnclearOffer, media_sections
 from virtualtrip.trips.enums import Role

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connections
 from django.test import Client
 
 from tests.factories.rooms import live_engagement, seat
@@ -19,6 +20,13 @@ TEN_MB = "x" * 10_000_000
 DEEP = "[" * 100_000 + "]" * 100_000
 DEEP_AND_SHORT = "[" * 5_000 + "]" * 5_000
 """Deeper than Python's JSON reader goes, and within the control channel's size limit."""
+
+
+@pytest.fixture(autouse=True)
+def connections_closed_after_each_message(monkeypatch) -> None:
+    """The consumers reach the database from a thread of their own: its connection closes after
+    each use, so none outlives the test (PostgreSQL would not drop the test database)."""
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
 
 
 @pytest.fixture
