@@ -79,29 +79,15 @@ def test_files_that_once_crashed_the_import_exit_2_with_their_line(run, write_tr
         "nul.yaml": text.replace("  title: Test trip", '  title: "Test\\0trip"'),
         "long.yaml": text.replace("A short trip for tests.", "x" * 60_000),
     }
-    results = {name: run("import-trip", str(write_trip(content, name))) for name, content in files.items()}
+    problems = {
+        "nested.yaml": "4: nested more than 12 levels deep: a trip file needs at most 7",
+        "nul.yaml": "4: title contains the NUL character (U+0000), which cannot be stored: remove it",
+        "long.yaml": "9: summary is 60,000 characters long; it may be at most 4,000",
+    }
+    paths = {name: write_trip(content, name) for name, content in files.items()}
+    results = {name: run("import-trip", str(path)) for name, path in paths.items()}
     assert {name: (result.returncode, result.stderr.splitlines()) for name, result in results.items()} == {
-        "nested.yaml": (
-            2,
-            [
-                f"{results['nested.yaml'].args[-1]}:4: nested more than 12 levels deep: a trip file needs at most 7",
-                f"{results['nested.yaml'].args[-1]}: 1 problem(s); nothing was imported",
-            ],
-        ),
-        "nul.yaml": (
-            2,
-            [
-                f"{results['nul.yaml'].args[-1]}:4: title contains the NUL character (U+0000), which cannot be "
-                "stored: remove it",
-                f"{results['nul.yaml'].args[-1]}: 1 problem(s); nothing was imported",
-            ],
-        ),
-        "long.yaml": (
-            2,
-            [
-                f"{results['long.yaml'].args[-1]}:9: summary is 60,000 characters long; it may be at most 4,000",
-                f"{results['long.yaml'].args[-1]}: 1 problem(s); nothing was imported",
-            ],
-        ),
+        name: (2, [f"{paths[name]}:{problem}", f"{paths[name]}: 1 problem(s); nothing was imported"])
+        for name, problem in problems.items()
     }
     assert run("export-trip", "test-trip").returncode == 2
