@@ -1,6 +1,7 @@
-"""A revocation made by another process reaches the sockets `virtualtrip serve` holds: a planner's
-`join-link --reissue` and a re-import that takes someone off, with the in-memory channel layer (serve
-relays them from the database) and with Redis (the channel layer carries them)."""
+"""`virtualtrip serve` with other processes beside it. A revocation made by another process reaches
+the sockets serve holds: a planner's `join-link --reissue` and a re-import that takes someone off,
+with the in-memory channel layer (serve relays them from the database) and with Redis (the channel
+layer carries them). And serve cuts frames far too large before buffering them."""
 
 import http.cookiejar
 import json
@@ -111,3 +112,14 @@ def test_a_reimport_that_takes_someone_off_unseats_them(served: Served, tmp_path
         assert served.command("import-trip", "--replace", str(trip)).returncode == 0
         body, code = revocation(socket)
         assert (body.get("reason"), code) == ("You are no longer on the list for this engagement.", 4403)
+
+
+def test_serve_cuts_a_frame_far_over_the_sockets_limits_before_buffering_it(served: Served) -> None:
+    holder = LinkHolder(served, link(served, "p1"))
+    with holder.control() as socket:
+        assert json.loads(socket.recv(timeout=10))["type"] == "room.state"
+        socket.send("x" * (2 * 1024 * 1024))
+        with pytest.raises(ConnectionClosed) as closed:
+            socket.recv(timeout=10)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 1009  # message too big

@@ -12,6 +12,8 @@ from virtualtrip.rooms.ending import Sweeper
 from virtualtrip.rooms.janus.servers import own_ports, owns_janus
 from virtualtrip.rooms.janus.supervisor import JanusNotInstalled, JanusSupervisor
 
+WEBSOCKET_MAX_BYTES = 1024 * 1024
+
 
 class Command(BaseCommand):
     help = "Serve the app (pages and room sockets) and, unless Janus servers are configured, its own Janus."
@@ -56,6 +58,9 @@ class Command(BaseCommand):
             "host": host,
             "port": port,
             "ws": "websockets-sansio",
+            # Far above the sockets' own limits (docs/protocol.md), which answer with an error first;
+            # a frame beyond this is cut by uvicorn itself (close 1009) before it is buffered whole.
+            "ws_max_size": WEBSOCKET_MAX_BYTES,
             "log_level": "warning",
             "lifespan": "off",
         }
