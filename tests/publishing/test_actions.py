@@ -1,5 +1,6 @@
 """The clearance workflow and its permissions, edits and their conflicts, and what a new document may be."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -142,3 +143,82 @@ def test_withdrawing_a_published_document_takes_it_offline() -> None:
         document, Clearance.DRAFT, acting_user=desk_user("publisher", "pub2"), note="error"
     )
     assert (document.state, document.live) == ("draft", False)
+
+
+def test_an_edited_live_document_is_withdrawn_at_once_and_keeps_its_place_in_clearance() -> None:
+    document = publish(draft(title="First"))
+    actions.do_edit_document(document, text(title="Second"), base_revision=1, acting_user=None)
+    publisher = User.objects.get(username="publisher")
+    with pytest.raises(WorkflowRefused, match="is already draft; its published revision is still public"):
+        actions.check_advance_document(document, Clearance.DRAFT, acting_user=publisher)
+    actions.do_advance_document(
+        document, Clearance.IN_CLEARANCE, acting_user=User.objects.get(username="editor")
+    )
+    step = actions.do_withdraw_document(document, acting_user=publisher)
+    assert (document.state, document.live, document.live_revision.title) == ("in_clearance", False, "First")  # type: ignore[union-attr]
+    assert (step.from_state, step.to_state, step.by, step.note) == (
+        "in_clearance",
+        "in_clearance",
+        publisher,
+        "withdrawn from publication",
+    )
+
+
+def test_a_published_document_withdrawn_goes_back_to_draft() -> None:
+    document = publish(draft())
+    actions.do_withdraw_document(document, acting_user=User.objects.get(username="publisher"), note="error")
+    assert (document.state, document.live, document.steps.last().note) == ("draft", False, "error")  # type: ignore[union-attr]
+
+
+def test_withdrawing_needs_a_live_document_and_a_publisher() -> None:
+    document = draft()
+    with pytest.raises(WorkflowRefused, match=f"document {document.pk} is not published: there is nothing"):
+        actions.do_withdraw_document(document, acting_user=desk_user("publisher"))
+    publish(document)
+    with pytest.raises(WorkflowRefused, match="editor may not publish documents"):
+        actions.do_withdraw_document(document, acting_user=User.objects.get(username="editor"))
+    document.refresh_from_db()
+    assert (document.state, document.live, document.steps.count()) == ("published", True, 3)
+
+
+def test_a_translation_takes_its_originals_embargo_when_that_is_later() -> None:
+    later = timezone.now() + timedelta(days=2)
+    original = publish(draft(embargo=later))
+    spanish = draft(original.trip, translation_of=original.pk, language="es", title="Lectura",
+                    embargo=timezone.now() + timedelta(days=1))  # fmt: skip
+    publish(spanish)
+    assert (spanish.go_live_at, spanish.first_published_at) == (later, later)
+
+
+NUL_PROBLEM = "contains the NUL character (U+0000), which cannot be stored: remove it"
+NUL_TEXTS = {
+    "title": text(title="Readout\x00"),
+    "body": text(body="The two discussed\x00 trade."),
+    "question": text(question="When?\x00"),
+}
+
+
+def nul_problems(trip: object, changed: DocumentText) -> list[tuple[str, str]]:
+    place = DocumentPlace(kind="taken_question_answer")
+    with pytest.raises(DocumentInputError) as caught:
+        actions.check_create_document(trip, place, changed, acting_user=None)  # type: ignore[arg-type]
+    return [(problem.field, problem.message) for problem in caught.value.problems]
+
+
+@pytest.mark.parametrize("field", list(NUL_TEXTS))
+def test_a_nul_character_in_the_text_is_refused(field: str) -> None:
+    trip = TripFactory.create()
+    changed = NUL_TEXTS[field] if field == "question" else replace(NUL_TEXTS[field], question="When?")
+    assert nul_problems(trip, changed) == [(field, f"the {field} {NUL_PROBLEM}")]
+    document = draft(trip)
+    with pytest.raises(
+        DocumentInputError, match=rf"{field}: the {field} contains the NUL character \(U\+0000\)"
+    ):
+        actions.check_edit_document(document, changed, base_revision=1, acting_user=None)
+    assert Document.objects.filter(trip=trip).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("field", list(NUL_TEXTS))
+def test_a_nul_character_in_the_text_is_refused_on_postgresql(postgresql: None, field: str) -> None:
+    test_a_nul_character_in_the_text_is_refused(field)

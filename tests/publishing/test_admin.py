@@ -1,13 +1,18 @@
 """The press office's web interface: writing, editing, conflicts, clearance, attachments, schedules."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.contrib.admin import ModelAdmin, site
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from tests.factories.publishing import desk_user, draft, publish
+from virtualtrip.publishing import actions
+from virtualtrip.publishing.admin import DocumentAdmin
 from virtualtrip.publishing.enums import Clearance
 from virtualtrip.publishing.models import Document
 from virtualtrip.trips.models import Trip
@@ -136,6 +141,11 @@ def test_an_attachment_is_public_only_once_its_document_is_published(settings, t
     publish(document)
     answer = Client().get(url)
     assert (answer.status_code, b"".join(answer.streaming_content)) == (200, PDF)  # type: ignore[attr-defined]
+    headers = {name: answer[name] for name in ["Content-Disposition", "Content-Security-Policy"]}
+    assert headers == {
+        "Content-Disposition": 'attachment; filename="fact-sheet.pdf"',
+        "Content-Security-Policy": "sandbox",
+    }
 
 
 def test_the_days_public_schedule_is_drafted_from_the_itinerary(trip: Trip) -> None:
@@ -158,3 +168,105 @@ def test_the_days_public_schedule_is_drafted_from_the_itinerary(trip: Trip) -> N
     ]
     editor.post("/admin/publishing/document/draft-schedule/", {"trip": trip.pk, "day": "2021-02-26"})
     assert Document.objects.filter(kind="public_schedule").count() == 1
+
+
+def staff_without_permissions() -> Client:
+    client = Client()
+    client.force_login(User.objects.create_user("visitor", password="a-long-test-password", is_staff=True))
+    return client
+
+
+def custom_urls(document: Document) -> dict[str, str]:
+    """Every page this admin adds to Django's, by name, for one document."""
+    pk = document.pk
+    return {
+        "publishing_document_advance": f"/admin/publishing/document/{pk}/advance/",
+        "publishing_document_withdraw": f"/admin/publishing/document/{pk}/withdraw/",
+        "publishing_document_attach": f"/admin/publishing/document/{pk}/attach/",
+        "publishing_document_compare": f"/admin/publishing/document/{pk}/compare/1/2/",
+        "publishing_document_draft_schedule": "/admin/publishing/document/draft-schedule/",
+    }
+
+
+def test_the_tests_below_cover_every_page_this_admin_adds() -> None:
+    own = DocumentAdmin(Document, site).get_urls()[: -len(ModelAdmin(Document, site).get_urls())]
+    assert {pattern.name for pattern in own} == set(custom_urls(draft()))
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_staff_account_without_document_permissions_is_refused_every_page(
+    trip: Trip, settings, tmp_path, method: str
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    document = publish(draft(trip, title="Readout under embargo", body="Secret first line.\n",
+                             embargo=timezone.now() + timedelta(days=1)))  # fmt: skip
+    edited = actions.DocumentText(title=document.title, date=document.date, body="Unpublished edit.\n",
+                                  embargo=document.embargo)  # fmt: skip
+    actions.do_edit_document(document, edited, base_revision=1, acting_user=None)
+    visitor = staff_without_permissions()
+    data = {
+        "to": "in_clearance", "trip": trip.pk, "day": "2021-02-26", "title": "Annex",
+        "file": SimpleUploadedFile("annex.pdf", PDF),
+    }  # fmt: skip
+    for url in ["/admin/publishing/document/", f"/admin/publishing/document/{document.pk}/change/"]:
+        assert visitor.get(url).status_code == 403
+    answers = {}
+    for name, url in custom_urls(document).items():
+        answer = visitor.get(url) if method == "get" else visitor.post(url, data)
+        page = answer.content.decode()
+        answers[name] = (answer.status_code, "Secret" in page or "Unpublished" in page)
+    assert answers == dict.fromkeys(custom_urls(document), (403, False))
+    document.refresh_from_db()
+    assert (document.state, document.live, document.attachments.count()) == ("draft", True, 0)
+    assert Document.objects.count() == 1
+
+
+def test_a_publisher_withdraws_an_edited_live_document_at_once() -> None:
+    document = publish(draft(title="Readout", body="Published text."))
+    editor = signed_in("ed")
+    form = change_form(editor, document, body="Edited text, not yet cleared.")
+    assert editor.post(f"/admin/publishing/document/{document.pk}/change/", form).status_code == 302
+    publisher = signed_in("pub", "publisher")
+    page = publisher.get(f"/admin/publishing/document/{document.pk}/change/").content.decode()
+    assert f'formaction="/admin/publishing/document/{document.pk}/withdraw/"' in page
+    url = f"/trips/{document.trip.slug}/documents/{document.pk}/"
+    assert Client().get(url).status_code == 200
+    answer = publisher.post(f"/admin/publishing/document/{document.pk}/withdraw/", {"note": "wrong figures"})
+    assert answer.status_code == 302
+    document.refresh_from_db()
+    assert (document.state, document.live, document.steps.last().note) == ("draft", False, "wrong figures")  # type: ignore[union-attr]
+    assert Client().get(url).status_code == 404
+
+
+def test_an_editor_cannot_withdraw_a_live_document() -> None:
+    document = publish(draft())
+    answer = signed_in("ed").post(f"/admin/publishing/document/{document.pk}/withdraw/", follow=True)
+    assert "Ed may not publish documents (the Publishers group)." in answer.content.decode()
+    document.refresh_from_db()
+    assert (document.state, document.live) == ("published", True)
+
+
+def test_a_nul_character_in_the_body_is_a_form_error_and_saves_nothing() -> None:
+    document = draft(body="Clean text.")
+    editor = signed_in("ed")
+    url = f"/admin/publishing/document/{document.pk}/change/"
+    answer = editor.post(url, change_form(editor, document, body="Text with a NUL\x00 in it."))
+    assert (answer.status_code, "Null characters are not allowed." in answer.content.decode()) == (200, True)
+    document.refresh_from_db()
+    assert (document.body, document.revision_number) == ("Clean text.", 1)
+
+
+def test_a_nul_character_in_the_admin_search_is_named_instead_of_failing() -> None:
+    draft(title="Readout")
+    answer = signed_in("ed").get("/admin/publishing/document/", {"q": "Read\x00out"})
+    assert (answer.status_code, "Null characters are not allowed." in answer.content.decode()) == (200, True)
+
+
+@pytest.mark.postgres
+def test_a_nul_character_in_the_body_is_a_form_error_on_postgresql(postgresql: None) -> None:
+    test_a_nul_character_in_the_body_is_a_form_error_and_saves_nothing()
+
+
+@pytest.mark.postgres
+def test_a_nul_character_in_the_admin_search_is_named_on_postgresql(postgresql: None) -> None:
+    test_a_nul_character_in_the_admin_search_is_named_instead_of_failing()

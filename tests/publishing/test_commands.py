@@ -104,3 +104,28 @@ def test_a_file_without_front_matter_is_refused(run, office) -> None:  # type: i
     answer = run("document", "add", "test-trip", office("# Just a heading\n"))
     assert answer.returncode == 2
     assert ":1: a document file starts with a '---' line" in answer.stderr
+
+
+def test_withdraw_takes_an_edited_live_document_down_at_once(run, office) -> None:  # type: ignore[no-untyped-def]
+    run("document", "add", "test-trip", office(GOOD), "--as", "ed")
+    for to, who in [("in_clearance", "ed"), ("cleared", "cl"), ("published", "pub")]:
+        run("document", "advance", "1", "--to", to, "--as", who)
+    edit = (
+        "from virtualtrip.publishing import actions; from virtualtrip.publishing.models import Document; "
+        "d = Document.objects.get(pk=1); "
+        "t = actions.DocumentText(title=d.title, date=d.date, body='Edited.'); "
+        "actions.do_edit_document(d, t, base_revision=1, acting_user=None)"
+    )
+    assert run("shell", "--no-imports", "-c", edit).returncode == 0
+    refused = run("document", "withdraw", "1", "--as", "ed")
+    assert (refused.returncode, refused.stderr) == (
+        1,
+        "CommandError: ed may not publish documents (the Publishers group).\n",
+    )
+    withdrawn = run("document", "withdraw", "1", "--as", "pub", "--note", "wrong figures")
+    assert (withdrawn.returncode, withdrawn.stdout) == (
+        0,
+        "document 1 withdrawn: the public no longer sees it\n",
+    )
+    live = "from virtualtrip.publishing.models import Document; print(Document.objects.get(pk=1).live)"
+    assert run("shell", "--no-imports", "-c", live).stdout == "False\n"

@@ -50,6 +50,7 @@ def test_the_demo_moved_to_now_has_a_room_open_and_its_readout_still_embargoed()
         embargoed = Document.objects.get(
             trip__slug="mexico-canada-2021", go_live_at__isnull=False, language="en"
         )
+        assert embargoed.go_live_at is not None
         assert embargoed.go_live_at > moment
         assert queries.visible_documents().count() == 13
         last_end = max(engagement.ends_at for engagement in engagements)

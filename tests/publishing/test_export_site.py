@@ -175,3 +175,23 @@ def test_a_failure_halfway_leaves_the_folder_as_it_was(trip: Trip, folder: Path,
 
 def _attachment_id(trip: Trip) -> int:
     return trip.readout.attachments.get(published=True).pk
+
+
+def test_a_folder_named_by_a_symbolic_link_is_replaced_and_the_link_kept(trip: Trip, folder: Path) -> None:
+    real = folder.parent / "real"
+    real.mkdir()
+    (real / "keep.txt").write_text("old export")
+    folder.symlink_to(real)
+    summary = export("trip", str(folder), "--force")
+    assert (folder.is_symlink(), folder.readlink()) == (True, real)
+    assert "keep.txt" not in files(real)
+    assert "trips/trip/index.html" in files(real)
+    assert sorted(path.name for path in folder.parent.iterdir()) == ["real", "site"]
+    assert f"exported trip 'trip' to {folder} (→ {real}): " in summary
+
+
+def test_a_symbolic_link_to_nothing_is_refused_and_nothing_is_written(trip: Trip, folder: Path) -> None:
+    folder.symlink_to(folder.parent / "gone")
+    with pytest.raises(CommandError, match=r"site is a symbolic link to .*gone, which does not exist"):
+        export("trip", str(folder))
+    assert [path.name for path in folder.parent.iterdir()] == ["site"]

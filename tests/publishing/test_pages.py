@@ -108,6 +108,22 @@ def test_the_trip_and_engagement_pages_link_the_same_readout(client: Client, tri
         assert client.get(path).content.decode().count(link) == 1, path
 
 
+def test_a_nul_character_in_the_search_is_refused_with_a_message(client: Client, trip: Trip) -> None:
+    publish(draft(trip, title="A published readout"))
+    answer = client.get("/search/", {"q": "published\x00"})
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert "The search contains the NUL character (U+0000), which cannot be searched for: remove it." in page
+    assert "A published readout" not in page
+
+
+@pytest.mark.postgres
+def test_a_nul_character_in_the_search_is_refused_on_postgresql(
+    postgresql: None, client: Client, trip: Trip
+) -> None:
+    test_a_nul_character_in_the_search_is_refused_with_a_message(client, trip)
+
+
 # --- a long trip: the itinerary by day, a page per day -----------------------------------------
 
 

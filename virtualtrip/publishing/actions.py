@@ -20,6 +20,7 @@ from virtualtrip.publishing.models import Attachment, ClearanceStep, Document, R
 from virtualtrip.publishing.problems import DocumentInputError, EditConflict, FieldProblem, WorkflowRefused
 from virtualtrip.trips.models import Destination, Engagement, Trip
 from virtualtrip.trips.schedule import public_schedule
+from virtualtrip.trips.validators import text_problem
 
 Actor = User | AnonymousUser | None
 
@@ -83,10 +84,18 @@ def _require(user: Actor, permission: str) -> None:
         raise WorkflowRefused(f"{_who(user)} may not {PERMISSION_WORDS[permission]}.")
 
 
+def _character_problems(text: DocumentText) -> list[FieldProblem]:
+    """Characters no stored text may hold (a NUL, which PostgreSQL refuses; control characters,
+    which make feeds invalid), by the rule the trip files follow."""
+    fields = {"title": text.title, "body": text.body, "question": text.question}
+    found = {field: text_problem(value) for field, value in fields.items()}
+    return [FieldProblem(field, f"the {field} {problem}") for field, problem in found.items() if problem]
+
+
 def _check_text(
     text: DocumentText, kind: str, *, now: datetime, kept_embargo: datetime | None
 ) -> list[FieldProblem]:
-    problems = []
+    problems = _character_problems(text)
     if not text.title.strip():
         problems.append(FieldProblem("title", "a document needs a title"))
     elif len(text.title) > 300:
@@ -326,6 +335,11 @@ def check_advance_document(document: Document, to: str, *, acting_user: Actor) -
     if to not in Clearance.values:
         raise WorkflowRefused(f"unknown state {to!r}: expected one of {', '.join(Clearance.values)}")
     here = Clearance(document.state)
+    if to == here and document.live:
+        raise WorkflowRefused(
+            f"document {document.pk} is already {here.label.lower()}; its published revision is still "
+            "public: withdraw the document to take it down"
+        )
     if to == here:
         raise WorkflowRefused(f"document {document.pk} is already {here.label.lower()}")
     permission = STEPS.get((here, Clearance(to)))
@@ -365,14 +379,52 @@ def do_advance_document(
     return step
 
 
+def original_embargo(document: Document) -> datetime | None:
+    """The time before which a translation may not be public: the later of its original's live
+    embargo and the one the original's working text carries (not yet published, perhaps)."""
+    original = document.translation_of
+    if original is None:
+        return None
+    times = [time for time in (original.go_live_at if original.live else None, original.embargo) if time]
+    return max(times, default=None)
+
+
 def _go_live(document: Document, revision: Revision, now: datetime) -> None:
-    public_from = max(now, revision.embargo) if revision.embargo else now
+    """A translation never goes live before its original: it takes the later of the two embargoes."""
+    embargoes = [time for time in (revision.embargo, original_embargo(document)) if time is not None]
+    embargo = max(embargoes, default=None)
+    public_from = max(now, embargo) if embargo else now
     document.live = True
     document.live_revision = revision
-    document.go_live_at = revision.embargo
+    document.go_live_at = embargo
     document.first_published_at = document.first_published_at or public_from
     document.last_published_at = public_from
     document.attachments.update(published=True)
+
+
+def check_withdraw_document(document: Document, *, acting_user: Actor) -> None:
+    """Raise `WorkflowRefused` unless the document is public and the person may publish."""
+    if not document.live:
+        raise WorkflowRefused(f"document {document.pk} is not published: there is nothing to withdraw")
+    _require(acting_user, "publishing.publish_document")
+
+
+@transaction.atomic
+def do_withdraw_document(document: Document, *, acting_user: Actor, note: str = "") -> ClearanceStep:
+    """Take a live document off every public surface at once, whatever its newer text's state.
+
+    A published document goes back to draft; one whose edited text is on its way through clearance
+    keeps its place there, so the new text can still be cleared and published. The step is recorded.
+    """
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    check_withdraw_document(locked, acting_user=acting_user)
+    revision = locked.revisions.get(number=locked.revision_number)
+    stays = Clearance.DRAFT if locked.state == Clearance.PUBLISHED else locked.state
+    step = _record_step(locked, revision, stays, acting_user, note or "withdrawn from publication")
+    locked.live = False
+    locked.save()
+    document.refresh_from_db()
+    return step
 
 
 def check_add_attachment(document: Document, upload: UploadedFile, *, acting_user: Actor) -> str:

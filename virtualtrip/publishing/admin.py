@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
@@ -25,7 +26,7 @@ NEXT_STEPS = {
     Clearance.DRAFT: [(Clearance.IN_CLEARANCE, "Send to clearance")],
     Clearance.IN_CLEARANCE: [(Clearance.CLEARED, "Clear"), (Clearance.DRAFT, "Return to the editor")],
     Clearance.CLEARED: [(Clearance.PUBLISHED, "Publish"), (Clearance.DRAFT, "Return to the editor")],
-    Clearance.PUBLISHED: [(Clearance.DRAFT, "Withdraw from publication")],
+    Clearance.PUBLISHED: [],
 }
 
 
@@ -126,6 +127,11 @@ class DocumentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 name="publishing_document_advance",
             ),
             path(
+                "<int:pk>/withdraw/",
+                self.admin_site.admin_view(self.withdraw),
+                name="publishing_document_withdraw",
+            ),
+            path(
                 "<int:pk>/attach/", self.admin_site.admin_view(self.attach), name="publishing_document_attach"
             ),
             path(
@@ -153,8 +159,23 @@ class DocumentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         }
         return super().change_view(request, object_id, form_url, context)
 
-    def advance(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def _document(self, request: HttpRequest, pk: int, *, to_change: bool = False) -> Document:
+        """The document, once the person may open its change page (`to_change`: may save it there).
+
+        The admin site lets in any staff account; each of this admin's own pages asks what the change
+        page asks, so a staff account without document permissions reads nothing through them.
+        """
         document = get_object_or_404(Document, pk=pk)
+        if to_change:
+            allowed = self.has_change_permission(request, document)
+        else:
+            allowed = self.has_view_or_change_permission(request, document)
+        if not allowed:
+            raise PermissionDenied
+        return document
+
+    def advance(self, request: HttpRequest, pk: int) -> HttpResponse:
+        document = self._document(request, pk)
         if request.method == "POST":
             to = request.POST.get("to", "")
             try:
@@ -167,8 +188,21 @@ class DocumentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 messages.success(request, f"“{document.title}” is now {Clearance(to).label.lower()}.")
         return HttpResponseRedirect(reverse("admin:publishing_document_change", args=[pk]))
 
+    def withdraw(self, request: HttpRequest, pk: int) -> HttpResponse:
+        document = self._document(request, pk)
+        if request.method == "POST":
+            try:
+                actions.do_withdraw_document(
+                    document, acting_user=request.user, note=request.POST.get("note", "")
+                )
+            except WorkflowRefused as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(request, f"“{document.title}” is withdrawn: the public no longer sees it.")
+        return HttpResponseRedirect(reverse("admin:publishing_document_change", args=[pk]))
+
     def attach(self, request: HttpRequest, pk: int) -> HttpResponse:
-        document = get_object_or_404(Document, pk=pk)
+        document = self._document(request, pk, to_change=True)
         form = AttachmentForm(
             request.POST or None, request.FILES or None, document=document, acting_user=request.user
         )
@@ -196,7 +230,7 @@ class DocumentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         )
 
     def compare(self, request: HttpRequest, pk: int, a: int, b: int) -> HttpResponse:
-        document = get_object_or_404(Document, pk=pk)
+        document = self._document(request, pk)
         older = get_object_or_404(Revision, document=document, number=a)
         newer = get_object_or_404(Revision, document=document, number=b)
         lines = list(difflib.ndiff(_revision_lines(older), _revision_lines(newer)))
@@ -213,6 +247,8 @@ class DocumentAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return render(request, "admin/publishing/document/compare.html", context)
 
     def draft_schedule(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
         form = ScheduleDayForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:

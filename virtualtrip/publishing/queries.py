@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from virtualtrip.publishing.enums import ORIGINAL_LANGUAGE, DocumentKind
 from virtualtrip.publishing.models import Attachment, Document
@@ -17,13 +18,21 @@ from virtualtrip.trips.models import Engagement, Trip
 from virtualtrip.trips.places import country_name
 
 
+def _public(now: datetime, prefix: str = "") -> Q:
+    """Published and past any embargo at `now` (of the document `prefix` leads to)."""
+    return Q(**{f"{prefix}live": True, f"{prefix}live_revision__isnull": False}) & (
+        Q(**{f"{prefix}go_live_at__isnull": True}) | Q(**{f"{prefix}go_live_at__lte": now})
+    )
+
+
 def visible_documents(now: datetime | None = None) -> QuerySet[Document]:
     """Documents the public may see at `now`: published, past any embargo, and not about a private
-    engagement. Newest first."""
+    engagement; a translation only while its original is public too, so it never leaves before the
+    original's embargo lifts (nor stays once the original is withdrawn). Newest first."""
     now = now or timezone.now()
     return (
-        Document.objects.filter(live=True, live_revision__isnull=False)
-        .filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
+        Document.objects.filter(_public(now))
+        .filter(Q(translation_of__isnull=True) | _public(now, "translation_of__"))
         .filter(Q(engagement__isnull=True) | Q(engagement__public=True))
         .select_related("trip", "destination", "engagement", "live_revision")
         .order_by("-live_revision__date", "-first_published_at", "-pk")
@@ -88,6 +97,14 @@ def readout_notice(engagement: Engagement, documents: list[Document]) -> Readout
     return ReadoutNotice(
         engagement.coverage == Coverage.CLOSED_PRESS, first_readouts(documents).get(engagement.pk)
     )
+
+
+def search_problem(query: str) -> str | None:
+    """What is wrong with search words that cannot be searched for (PostgreSQL cannot compare text
+    holding a NUL character), or None."""
+    if "\x00" in query:
+        return _("The search contains the NUL character (U+0000), which cannot be searched for: remove it.")
+    return None
 
 
 def search_documents(query: str, now: datetime | None = None) -> QuerySet[Document]:

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
 from virtualtrip.publishing import queries
+from virtualtrip.publishing.attachments import attachment_response
 from virtualtrip.publishing.models import Attachment, Document
 from virtualtrip.trips import queries as trip_queries
 from virtualtrip.trips.display import (
@@ -127,12 +128,14 @@ def attachment(request: HttpRequest, slug: str, pk: int, attachment_id: int) -> 
         found = queries.public_attachments(document).get(pk=attachment_id)
     except (Document.DoesNotExist, Attachment.DoesNotExist):
         raise Http404("No such attachment is published") from None
-    return FileResponse(
-        found.file.open("rb"), content_type=found.content_type, filename=found.file.name.split("/")[-1]
-    )
+    return attachment_response(found)
 
 
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
+    problem = queries.search_problem(query)
+    if problem:
+        context = {"search_query": "", "results": [], "search_error": problem}
+        return render(request, "publishing/search.html", context, status=400)
     results = list(queries.search_documents(query)[:50]) if query else []
     return render(request, "publishing/search.html", {"search_query": query, "results": results})

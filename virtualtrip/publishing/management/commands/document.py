@@ -30,10 +30,16 @@ class Command(BaseCommand):
         advance.add_argument("--to", required=True, choices=Clearance.values)
         advance.add_argument("--as", dest="username", required=True, help="the user taking the step")
         advance.add_argument("--note", default="", help="a note kept with the step")
+        withdraw = verbs.add_parser("withdraw", help="take a live document off the public site at once")
+        withdraw.add_argument("id", type=int)
+        withdraw.add_argument("--as", dest="username", required=True, help="the publisher withdrawing it")
+        withdraw.add_argument("--note", default="", help="a note kept with the step")
 
     def handle(self, *args: Any, verb: str, **options: Any) -> None:
         if verb == "add":
             self._add(options["trip"], options["path"], options["username"])
+        elif verb == "withdraw":
+            self._withdraw(options["id"], options["username"], options["note"])
         else:
             self._advance(options["id"], options["to"], options["username"], options["note"])
 
@@ -79,3 +85,13 @@ class Command(BaseCommand):
         except WorkflowRefused as refused:
             raise CommandError(str(refused)) from None
         self.stdout.write(f"document {pk}: {step.from_state} → {step.to_state}")
+
+    def _withdraw(self, pk: int, username: str, note: str) -> None:
+        document = Document.objects.filter(pk=pk).first()
+        if document is None:
+            raise CommandError(f"no document {pk}")
+        try:
+            actions.do_withdraw_document(document, acting_user=self._user(username), note=note)
+        except WorkflowRefused as refused:
+            raise CommandError(str(refused)) from None
+        self.stdout.write(f"document {pk} withdrawn: the public no longer sees it")

@@ -6,7 +6,7 @@ unpublished or private can reach the copy. Files are laid out by URL (`/es/trips
 as the web root of any static web server.
 
 The copy is written into a temporary folder next to DIR and renamed into place at the end: a failure
-leaves DIR as it was.
+leaves DIR as it was. A DIR that is a symbolic link is followed: the folder it points to is replaced.
 """
 
 import os
@@ -196,6 +196,20 @@ def _site_host() -> tuple[str, bool]:
     return host, site.scheme == "https" or settings.SECURE_SSL_REDIRECT
 
 
+def _real_target(target: Path) -> Path:
+    """The folder to write. DIR given as a symbolic link means the folder it points to: that folder
+    is replaced and the link left as it is (renaming the link itself would replace the link)."""
+    if not target.is_symlink():
+        return target
+    try:
+        return target.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise CommandError(
+            f"{target} is a symbolic link to {os.readlink(target)}, which does not exist",
+            returncode=EXIT_INVALID,
+        ) from None
+
+
 def _check_target(target: Path, force: bool) -> None:
     if target.exists() and not target.is_dir():
         raise CommandError(f"{target} exists and is not a folder", returncode=EXIT_INVALID)
@@ -241,7 +255,8 @@ class Command(BaseCommand):
             trip = trip_queries.get_trip(slug)
         except Trip.DoesNotExist:
             raise CommandError(f"no trip called '{slug}'", returncode=EXIT_INVALID) from None
-        target = Path(directory).absolute()
+        named = Path(directory).absolute()
+        target = _real_target(named)
         _check_target(target, force)
         host, secure = _site_host()
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -253,7 +268,8 @@ class Command(BaseCommand):
             shutil.rmtree(staging, ignore_errors=True)
             raise
         total = counts.pages + counts.files
+        where = str(named) if named == target else f"{named} (→ {target})"
         self.stdout.write(
-            f"exported trip '{slug}' to {target}: {total} files "
+            f"exported trip '{slug}' to {where}: {total} files "
             f"({counts.pages} pages, {counts.files} other files)"
         )
