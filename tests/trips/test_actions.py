@@ -1,5 +1,6 @@
 """Importing a trip file: whole or nothing, round-trips through export, --replace in place."""
 
+import copy
 from typing import Any
 
 import pytest
@@ -165,3 +166,34 @@ def test_failure_while_writing_rolls_everything_back(monkeypatch: pytest.MonkeyP
         "engagements": [],
         "participants": [],
     }
+
+
+def long_trip_document(engagements: int) -> dict[str, Any]:
+    """The test trip with `engagements` more meetings on its first day, five minutes apart."""
+    document = trip_document()
+    meetings = document["destinations"][0]["engagements"]
+    for n in range(engagements):
+        minute = 5 * n
+        meetings.append(
+            {
+                **copy.deepcopy(meetings[0]),  # shared lists would be dumped as YAML anchors
+                "id": f"extra-{n}",
+                "title": f"Réunion nº {n}",
+                "starts": f"2021-02-27T{8 + minute // 60:02d}:{minute % 60:02d}",
+                "ends": f"2021-02-27T{8 + minute // 60:02d}:{minute % 60 + 4:02d}",
+            }
+        )
+    return document
+
+
+@pytest.mark.parametrize("engagements", [10, 60])
+def test_an_import_writes_in_a_number_of_queries_that_does_not_grow_with_the_trip(
+    engagements: int, django_assert_max_num_queries: Any
+) -> None:
+    planned = check_import_trip(as_yaml(long_trip_document(engagements)), replace=False, acting_user=None)
+    with django_assert_max_num_queries(25):
+        do_import_trip(planned, acting_user=None)
+    assert Participant.objects.filter(engagement__key__startswith="extra-").count() == 2 * engagements
+    replanned = check_import_trip(as_yaml(long_trip_document(engagements)), replace=True, acting_user=None)
+    with django_assert_max_num_queries(12):
+        do_import_trip(replanned, acting_user=None)

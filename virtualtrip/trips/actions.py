@@ -5,6 +5,7 @@ or not at all.
 """
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -60,19 +61,35 @@ def do_import_trip(planned: PlannedTrip, *, acting_user: Actor) -> Trip:
 
 
 def _save_if_changed(instance: models.Model, **values: Any) -> None:
+    if _set(instance, **values):
+        instance.save()
+
+
+def _set(instance: models.Model, **values: Any) -> bool:
+    """Give `instance` these values; True when it is new or one of them changed (it needs saving)."""
     changed = instance._state.adding or any(getattr(instance, k) != v for k, v in values.items())
     for name, value in values.items():
         setattr(instance, name, value)
-    if changed:
-        instance.save()
+    return changed
+
+
+def _save_all(instances: Sequence[models.Model]) -> None:
+    """Save what changed: the new rows in one insert per model, the others one by one (few, on the
+    trip day: a re-import changes only what changed)."""
+    new = [instance for instance in instances if instance._state.adding]
+    for instance in instances:
+        if not instance._state.adding:
+            instance.save()
+    if new:
+        type(new[0])._default_manager.bulk_create(new)
 
 
 def _sync_people(trip: Trip, specs: list[PersonSpec]) -> dict[str, Person]:
     existing = {person.key: person for person in trip.people.all()}
-    people = {}
+    people, changed = {}, []
     for position, spec in enumerate(specs):
         person = existing.get(spec.id) or Person(trip=trip, key=spec.id)
-        _save_if_changed(
+        if _set(
             person,
             name=spec.name,
             title=spec.title,
@@ -81,8 +98,10 @@ def _sync_people(trip: Trip, specs: list[PersonSpec]) -> dict[str, Person]:
             languages=list(spec.languages),
             outlet=spec.outlet or "",
             position=position,
-        )
+        ):
+            changed.append(person)
         people[spec.id] = person
+    _save_all(changed)
     return people
 
 
@@ -109,15 +128,15 @@ def _sync_engagements(
     destinations: list[Destination],
     people: dict[str, Person],
 ) -> None:
-    stored = trip.engagements.select_related("destination").prefetch_related(
-        models.Prefetch("participants", queryset=Participant.objects.order_by("position"))
-    )
-    existing = {engagement.key: engagement for engagement in stored}
+    existing = {engagement.key: engagement for engagement in trip.engagements.select_related("destination")}
+    current: dict[int, list[Participant]] = {}
+    for participant in Participant.objects.filter(engagement__trip=trip).order_by("position"):
+        current.setdefault(participant.engagement_id, []).append(participant)
+    engagements, changed = [], []
     for item in planned:
         spec = item.spec
         engagement = existing.get(spec.id) or Engagement(trip=trip, key=spec.id)
-        current = list(engagement.participants.all()) if engagement.pk else []
-        _save_if_changed(
+        if _set(
             engagement,
             destination=destinations[item.destination_index],
             position=item.position,
@@ -130,17 +149,24 @@ def _sync_engagements(
             coverage=spec.coverage,
             public=spec.public,
             record=spec.record,
-        )
-        wanted = [(people[p.person], str(p.role)) for p in spec.participants]
-        _sync_participants(engagement, current, wanted)
+        ):
+            changed.append(engagement)
+        engagements.append(engagement)
+    _save_all(changed)
+    added: list[Participant] = []
+    for item, engagement in zip(planned, engagements, strict=True):
+        wanted = [(people[p.person], str(p.role)) for p in item.spec.participants]
+        added += _sync_participants(engagement, current.get(engagement.pk, []), wanted)
+    Participant.objects.bulk_create(added)
     Engagement.objects.filter(trip=trip).exclude(key__in=[item.spec.id for item in planned]).delete()
     Destination.objects.filter(trip=trip, position__gte=len(destinations)).delete()
 
 
 def _sync_participants(
     engagement: Engagement, current: list[Participant], wanted: list[tuple[Person, str]]
-) -> None:
-    """Make the engagement's participants the file's, in its order, changing only what changed.
+) -> list[Participant]:
+    """Make the engagement's participants the file's, in its order, changing only what changed; the
+    new rows are returned for the caller to insert with everyone else's.
 
     People who stay keep their row, and with it their join link and their seat in a live room; a
     person taken off loses theirs (rooms revoke it on delete); a person added gets a new row."""
@@ -154,8 +180,11 @@ def _sync_participants(
         if person.pk in rows:
             _save_if_changed(rows[person.pk], role=role, position=position)
         else:
-            added.append(Participant(engagement=engagement, person=person, role=role, position=position))
-    Participant.objects.bulk_create(added)
+            # By ids: setting the related objects costs more than the insert itself on a long trip.
+            added.append(
+                Participant(engagement_id=engagement.pk, person_id=person.pk, role=role, position=position)
+            )
+    return added
 
 
 @transaction.atomic
