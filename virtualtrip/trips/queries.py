@@ -10,7 +10,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from virtualtrip.trips.models import Destination, Engagement, Participant, Person, Trip
 from virtualtrip.trips.times import UTC, get_zone
@@ -58,14 +59,17 @@ class DestinationItinerary:
     engagements: list[Engagement]
 
 
-# Every zone's offset from UTC lies within a day, so the engagements of a local day start within a
-# day either side of that day in UTC.
-OFFSET_MARGIN = timedelta(days=1)
-
-
-def local_day(engagement_start: datetime, zone_name: str) -> date:
-    """The calendar day an engagement happens on where it happens: its start in its own zone."""
-    return engagement_start.astimezone(get_zone(zone_name)).date()
+def on_local_day(trip: Trip, day: date) -> Q:
+    """The trip's engagements that happen on `day` where they happen: that day's midnight to the
+    next in each engagement's own zone, one range per zone the trip uses."""
+    zones = Engagement.objects.filter(trip=trip).order_by().values_list("timezone", flat=True).distinct()
+    found = Q(pk__in=[])
+    for name in sorted(set(zones)):
+        zone = get_zone(name)
+        start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+        found |= Q(timezone=name, starts_at__gte=start, starts_at__lt=end)
+    return found
 
 
 def itinerary(trip: Trip, viewer: Viewer = None, *, on: date | None = None) -> list[DestinationItinerary]:
@@ -76,12 +80,10 @@ def itinerary(trip: Trip, viewer: Viewer = None, *, on: date | None = None) -> l
     """
     engagements = visible_engagements(trip, viewer)
     if on is not None:
-        start = datetime.combine(on, time(0), tzinfo=UTC) - OFFSET_MARGIN
-        engagements = engagements.filter(starts_at__gte=start, starts_at__lt=start + 3 * OFFSET_MARGIN)
+        engagements = engagements.filter(on_local_day(trip, on))
     by_destination: dict[int, list[Engagement]] = {}
     for engagement in engagements:
-        if on is None or local_day(engagement.starts_at, engagement.timezone) == on:
-            by_destination.setdefault(engagement.destination_id, []).append(engagement)
+        by_destination.setdefault(engagement.destination_id, []).append(engagement)
     return [
         DestinationItinerary(destination, by_destination[destination.pk])
         for destination in trip.destinations.order_by("position")
@@ -103,9 +105,43 @@ class DestinationDays:
     days: list[ItineraryDay]
 
 
+# The days of the public itinerary are kept under its version, so a re-import or an edit makes new
+# ones; the timeout only frees the memory of trips nobody looks at.
+DAYS_CACHE_SECONDS = 24 * 60 * 60
+
+
 def itinerary_days(trip: Trip, viewer: Viewer = None) -> list[DestinationDays]:
     """The itinerary's outline: destinations in trip order, each with the days (where they happen)
-    of its visible engagements. Reads starts and zones only, however long the trip."""
+    of its visible engagements. What the public sees is read from the engagements once per version
+    of them, and the destinations every time."""
+    if sees_private(viewer):
+        days = _days_by_destination(trip, viewer)
+    else:
+        version = f"{trip.pk}:{trip.created_at.isoformat()}:{_public_engagements_version(trip)}"
+        key = f"trips:itinerary-days:{version}"
+        days = cache.get(key)
+        if not isinstance(days, dict):
+            days = _days_by_destination(trip, viewer)
+            cache.set(key, days, DAYS_CACHE_SECONDS)
+    return [
+        DestinationDays(destination, days[destination.pk])
+        for destination in trip.destinations.order_by("position")
+        if destination.pk in days
+    ]
+
+
+def _public_engagements_version(trip: Trip) -> str:
+    """Changes whenever a public engagement is saved, made private or deleted, or one is made
+    public: every save moves `updated_at`, and a deletion the count."""
+    found = Engagement.objects.filter(trip=trip, public=True).aggregate(
+        latest=Max("updated_at"), count=Count("pk")
+    )
+    latest = found["latest"]
+    return f"{latest.isoformat() if latest else '-'}:{found['count']}"
+
+
+def _days_by_destination(trip: Trip, viewer: Viewer) -> dict[int, list[ItineraryDay]]:
+    """Reads starts and zones only, however long the trip."""
     rows = (
         visible_engagements(trip, viewer)
         .prefetch_related(None)
@@ -119,11 +155,7 @@ def itinerary_days(trip: Trip, viewer: Viewer = None) -> list[DestinationDays]:
     days: dict[int, list[ItineraryDay]] = {}
     for (destination_id, day), count in sorted(counts.items()):
         days.setdefault(destination_id, []).append(ItineraryDay(day, count))
-    return [
-        DestinationDays(destination, days[destination.pk])
-        for destination in trip.destinations.order_by("position")
-        if destination.pk in days
-    ]
+    return days
 
 
 def public_zones(trip: Trip) -> list[str]:
