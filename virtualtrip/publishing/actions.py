@@ -335,7 +335,7 @@ def check_advance_document(document: Document, to: str, *, acting_user: Actor) -
     if to not in Clearance.values:
         raise WorkflowRefused(f"unknown state {to!r}: expected one of {', '.join(Clearance.values)}")
     here = Clearance(document.state)
-    if to == here and document.live:
+    if to == here == Clearance.DRAFT and document.live:
         raise WorkflowRefused(
             f"document {document.pk} is already {here.label.lower()}; its published revision is still "
             "public: withdraw the document to take it down"
