@@ -89,6 +89,7 @@ def test_writes_every_public_page_in_every_language(trip: Trip, folder: Path) ->
             f"trips/trip/documents/{spanish}/index.html",
             "trips/trip/engagements/meeting/index.html",
             "trips/trip/schedule/2021-02-26/index.html",
+            "trips/trip/itinerary/2021-02-26/index.html",
             "trips/trip/feed.atom",
             "trips/trip/schedule.ics",
         ]:
@@ -105,7 +106,7 @@ def test_writes_every_public_page_in_every_language(trip: Trip, folder: Path) ->
     assert {"static/virtualtrip/site.css", "static/virtualtrip/icon.svg"} <= set(written)
     assert re.fullmatch(
         rf"exported trip 'trip' to {re.escape(str(folder))}: {len(written)} files "
-        r"\(15 pages, \d+ other files\)\n",
+        r"\(18 pages, \d+ other files\)\n",
         summary,
     )
 
@@ -195,3 +196,27 @@ def test_a_symbolic_link_to_nothing_is_refused_and_nothing_is_written(trip: Trip
     with pytest.raises(CommandError, match=r"site is a symbolic link to .*gone, which does not exist"):
         export("trip", str(folder))
     assert [path.name for path in folder.parent.iterdir()] == ["site"]
+
+
+def test_a_long_trip_exports_its_itinerary_a_day_a_page_and_every_link_leads_somewhere(folder: Path) -> None:
+    from tests.trips.long_trip import import_long_trip
+
+    import_long_trip(80)  # past what one page lists: the trip page links a page per day
+    export("test-trip", str(folder))
+    exported = {path.relative_to(folder).as_posix() for path in folder.rglob("index.html")}
+    assert "trips/test-trip/itinerary/2021-03-01/index.html" in exported
+    assert "fr/trips/test-trip/itinerary/2021-03-07/index.html" in exported
+    links = {
+        link.split("#")[0]
+        for path in folder.rglob("*.html")
+        for link in re.findall(r'href="(/[^"]*)"', path.read_text())
+        if "/trips/test-trip/" in link and "?" not in link
+    }
+    assert any("/itinerary/" in link for link in links)
+    missing = [
+        link
+        for link in links
+        if not (folder / link.lstrip("/") / "index.html").is_file()
+        and not (folder / link.lstrip("/")).is_file()
+    ]
+    assert missing == []

@@ -65,6 +65,7 @@ class Exporter:
         documents = list(queries.trip_documents(self.trip))
         engagements = list(trip_queries.visible_engagements(self.trip))
         days = trip_queries.principal_days(self.trip, ZoneInfo(self.trip.home_timezone))
+        itinerary_days = sorted({d.day for leg in trip_queries.itinerary_days(self.trip) for d in leg.days})
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
                 self._page(reverse("publishing:trip", args=[slug]))
@@ -74,6 +75,8 @@ class Exporter:
                     self._page(reverse("publishing:engagement", args=[slug, engagement.key]))
                 for day in days:
                     self._page(reverse("trips:schedule-day", args=[slug, day]))
+                for day in itinerary_days:  # a long trip's page links its itinerary a day a page
+                    self._page(reverse("publishing:itinerary-day", args=[slug, day]))
                 self._file(reverse("publishing:trip-feed", args=[slug]))
                 self._file(reverse("trips:schedule-ics", args=[slug]))
         for document in documents:
