@@ -74,3 +74,34 @@ def test_a_room_within_its_grace_or_with_people_in_it_stays_open(own_janus) -> N
     for room in (recent, busy):
         room.refresh_from_db()
         assert room.ended_at is None
+
+
+def test_the_sweep_on_the_serving_loop_tells_the_room_at_once(own_janus) -> None:
+    """`serve` sweeps on the loop its sockets wait on: the in-memory layer's `room.ended` reaches a
+    waiting socket as soon as the sweep ends the room (sent from another thread's loop, it waited
+    for the loop to wake for something else)."""
+    import asyncio
+
+    from channels.layers import get_channel_layer
+
+    from virtualtrip.rooms import protocol
+    from virtualtrip.rooms.ending import sweep_forever
+
+    room = room_on_janus(ended_minutes_ago=10)
+
+    async def ended_event() -> tuple[str, float]:
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        await layer.group_add(protocol.room_group(room.engagement_id), channel)
+        sweeping = asyncio.create_task(sweep_forever(every=0.2))
+        started = asyncio.get_running_loop().time()
+        try:
+            message = await asyncio.wait_for(layer.receive(channel), timeout=10)
+        finally:
+            sweeping.cancel()
+            await asyncio.gather(sweeping, return_exceptions=True)
+        return message["event"]["type"], asyncio.get_running_loop().time() - started
+
+    kind, waited = run_async(ended_event)
+    assert kind == "room.ended"
+    assert waited < 5  # two sweeps 0.2 s apart, and the Janus and database round trips

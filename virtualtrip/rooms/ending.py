@@ -1,6 +1,7 @@
 """After a meeting: ending rooms that were left empty past their end, and making recorded rooms' audio.
 
-`virtualtrip serve` runs `Sweeper` in the background; "End the meeting" asks for the recording to be
+`virtualtrip serve` sweeps in the background (`sweep_forever` on its event loop, or `Sweeper`'s thread
+beside several workers); "End the meeting" asks for the recording to be
 made at once (`process_soon`). Both go through `do_claim_recording`, so a recording is made once even
 when several processes look at it.
 """
@@ -99,8 +100,22 @@ async def sweep_once(seen_empty: set[int]) -> None:
         await asyncio.to_thread(_process_in_thread, room_id)
 
 
+async def sweep_forever(every: float = SWEEP_EVERY_S) -> None:
+    """Sweep every `every` seconds until cancelled, on the serving event loop: with the in-memory
+    channel layer an event must be sent from the loop its sockets wait on (from another thread's
+    loop it is delivered only when that loop next wakes, and not safely)."""
+    seen_empty: set[int] = set()
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await sweep_once(seen_empty)
+        except Exception:  # a failed sweep must not stop the next one
+            logger.exception("room sweep failed")
+
+
 class Sweeper:
-    """A thread that sweeps every `every` seconds until stopped."""
+    """A thread that sweeps every `every` seconds until stopped (with Redis, whose layer any thread
+    may use)."""
 
     def __init__(self, every: float = SWEEP_EVERY_S) -> None:
         self.every = every

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from virtualtrip.realtime import layer_is_local
 from virtualtrip.realtime.relay import Relay
-from virtualtrip.rooms.ending import Sweeper
+from virtualtrip.rooms.ending import Sweeper, sweep_forever
 from virtualtrip.rooms.janus.servers import own_ports, owns_janus
 from virtualtrip.rooms.janus.supervisor import JanusNotInstalled, JanusSupervisor
 
@@ -41,12 +41,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Janus running on ws://127.0.0.1:{own_ports().websocket} (log: {supervisor.log_path})"
             )
-        sweeper = Sweeper()
-        sweeper.start()
         try:
             self._serve(options["host"], options["port"], options["workers"])
         finally:
-            sweeper.stop()
             if supervisor is not None:
                 supervisor.stop()
 
@@ -65,18 +62,25 @@ class Command(BaseCommand):
             "lifespan": "off",
         }
         if workers > 1 or not layer_is_local():
-            uvicorn.run("virtualtrip.asgi:application", workers=workers, **options)
+            sweeper = Sweeper()
+            sweeper.start()
+            try:
+                uvicorn.run("virtualtrip.asgi:application", workers=workers, **options)
+            finally:
+                sweeper.stop()
             return
         server = uvicorn.Server(uvicorn.Config("virtualtrip.asgi:application", **options))
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C stops the server, as uvicorn.run does
-            asyncio.run(_serve_with_relay(server))
+            asyncio.run(_serve_in_one_process(server))
 
 
-async def _serve_with_relay(server: uvicorn.Server) -> None:
-    relay = asyncio.create_task(Relay().forever())
+async def _serve_in_one_process(server: uvicorn.Server) -> None:
+    """The server, the relay and the sweep on one event loop: the in-memory channel layer's events
+    must be sent from the loop its sockets wait on."""
+    background = [asyncio.create_task(Relay().forever()), asyncio.create_task(sweep_forever())]
     try:
         await server.serve()
     finally:
-        relay.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await relay
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
