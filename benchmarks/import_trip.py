@@ -306,13 +306,18 @@ def run(args: argparse.Namespace, folder: Path) -> None:
     connection.close()
 
 
+def add_trip_arguments(parser: argparse.ArgumentParser) -> None:
+    """The size of the generated trip, the same for every benchmark that uses it."""
+    parser.add_argument("--destinations", type=int, default=10)
+    parser.add_argument("--engagements", type=int, default=200, help="per destination")
+    parser.add_argument("--people", type=int, default=300)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--destinations", type=int, default=10)
-    parser.add_argument("--engagements", type=int, default=200, help="per destination")
-    parser.add_argument("--people", type=int, default=300)
+    add_trip_arguments(parser)
     parser.add_argument("--runs", type=int, default=3, help="runs of each repeatable measurement")
     args = parser.parse_args()
     if args.people < 7:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from import_trip import QueryCounter, make_trip_file, setup_django
+from import_trip import QueryCounter, add_trip_arguments, make_trip_file, setup_django
 
 SLUG = "benchmark-trip"
 WIDTH = 40
@@ -151,9 +151,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--destinations", type=int, default=10)
-    parser.add_argument("--engagements", type=int, default=200, help="per destination")
-    parser.add_argument("--people", type=int, default=300)
+    add_trip_arguments(parser)
     parser.add_argument("--runs", type=int, default=20, help="timed requests of each URL")
     parser.add_argument("--sample", type=int, default=8, help="days of day and schedule pages")
     args = parser.parse_args()

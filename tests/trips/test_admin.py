@@ -12,13 +12,6 @@ from virtualtrip.trips.models import Engagement, Person, Trip
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client_(client: Client, django_user_model: Any) -> Client:
-    user = django_user_model.objects.create_superuser("chief", password="a-long-test-password")
-    client.force_login(user)
-    return client
-
-
 def engagement_form(trip: Trip, **changes: str) -> dict[str, str]:
     person = Person.objects.get(trip=trip, key="minister")
     data = {

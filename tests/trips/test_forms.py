@@ -11,13 +11,6 @@ from virtualtrip.trips.models import Destination, Engagement, Person, Trip
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client_(client: Client, django_user_model: Any) -> Client:
-    user = django_user_model.objects.create_superuser("chief", password="a-long-test-password")
-    client.force_login(user)
-    return client
-
-
 def trip_form(trip: Trip, **changes: str) -> tuple[str, dict[str, str]]:
     data = {
         "slug": trip.slug,
