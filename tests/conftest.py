@@ -137,6 +137,13 @@ def run(tmp_path: Path):  # type: ignore[no-untyped-def]
     return virtualtrip
 
 
+@pytest.fixture
+def in_memory_layer(settings) -> None:  # type: ignore[no-untyped-def]
+    """The in-memory channel layer, even in the run on Redis: events stay in this process and are
+    written for `serve` to relay (virtualtrip.realtime)."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
 @pytest.fixture(autouse=True)
 def _english_after_each_test():  # type: ignore[no-untyped-def]
     """A request under /es/ or /fr/ leaves its language active in the thread; put English back so

@@ -11,7 +11,8 @@ from virtualtrip.realtime import ORIGIN
 from virtualtrip.realtime.models import RelayedEvent
 from virtualtrip.realtime.relay import KEEP, Relay, forget_old_events
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The relay serves a process whose channel layer is its own, whatever layer the test run has.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("in_memory_layer")]
 GROUP = "seat-7-p9"
 
 

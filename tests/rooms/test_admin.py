@@ -9,7 +9,8 @@ from virtualtrip.rooms.enums import AdmissionState
 from virtualtrip.rooms.models import Admission
 from virtualtrip.trips.enums import Role
 
-pytestmark = pytest.mark.django_db
+# Without Redis, events are also written for serve to relay: what the admin sent is read there.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_memory_layer")]
 
 
 def waiting_journalist() -> Admission:
