@@ -152,3 +152,10 @@ def _english_after_each_test():  # type: ignore[no-untyped-def]
     from django.utils import translation
 
     translation.activate("en")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last. Playwright's sync API keeps an event loop running in the main thread
+    from the first browser test to the end of the session, and there `async_to_sync` (which sends
+    every room event) refuses to run."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
