@@ -129,3 +129,17 @@ def test_withdraw_takes_an_edited_live_document_down_at_once(run, office) -> Non
     )
     live = "from virtualtrip.publishing.models import Document; print(Document.objects.get(pk=1).live)"
     assert run("shell", "--no-imports", "-c", live).stdout == "False\n"
+
+
+def test_a_document_embargoed_until_year_9999_is_refused_on_its_line() -> None:
+    from virtualtrip.publishing.frontmatter import DocumentFileError, read_document_file
+
+    text = (
+        "---\ntitle: Readout\nkind: readout\nlanguage: en\ndate: 2021-02-26\n"
+        "embargo: 9999-12-31T23:59-05:00\n---\nText.\n"
+    )
+    with pytest.raises(DocumentFileError) as refused:
+        read_document_file(text.encode())
+    assert [problem.render("readout.md") for problem in refused.value.problems] == [
+        "readout.md:6: embargo: 9999-12-31 is outside the years a trip may take (1900–2199)"
+    ]

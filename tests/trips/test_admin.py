@@ -88,6 +88,10 @@ def test_admin_shows_stored_times_as_local_wall_times(admin_client_: Client, tri
         ),
         ({"ends_local": "2021-02-26 12:00"}, ["ends must be after starts"]),
         (
+            {"ends_local": "9999-12-31 22:00"},
+            ["9999-12-31 is outside the years a trip may take (1900–2199)"],
+        ),
+        (
             {"timezone": "Mexico/City"},
             [
                 "unknown time zone 'Mexico/City': use an IANA name such as America/Mexico_City "

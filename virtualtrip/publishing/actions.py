@@ -20,6 +20,7 @@ from virtualtrip.publishing.models import Attachment, ClearanceStep, Document, R
 from virtualtrip.publishing.problems import DocumentInputError, EditConflict, FieldProblem, WorkflowRefused
 from virtualtrip.trips.models import Destination, Engagement, Trip
 from virtualtrip.trips.schedule import public_schedule
+from virtualtrip.trips.times import check_year
 from virtualtrip.trips.validators import text_problem
 
 Actor = User | AnonymousUser | None
@@ -106,6 +107,7 @@ def _check_text(
         problems.append(FieldProblem("question", "a taken-question answer needs the question it answers"))
     if kind != DocumentKind.TAKEN_QUESTION_ANSWER and text.question.strip():
         problems.append(FieldProblem("question", "only a taken-question answer has a question"))
+    problems += _year_problems(text)
     embargo = text.embargo
     if embargo is not None and timezone.is_naive(embargo):
         problems.append(
@@ -117,6 +119,18 @@ def _check_text(
                 "embargo", f"{embargo.isoformat()} has passed: an embargo must be a time still to come"
             )
         )
+    return problems
+
+
+def _year_problems(text: DocumentText) -> list[FieldProblem]:
+    """A date or an embargo far outside any trip (year 9999) would overflow wherever it is shown."""
+    problems = []
+    for name, day in (("date", text.date), ("embargo", text.embargo.date() if text.embargo else None)):
+        try:
+            if day is not None:
+                check_year(day)
+        except ValueError as error:
+            problems.append(FieldProblem(name, str(error)))
     return problems
 
 

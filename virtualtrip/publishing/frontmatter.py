@@ -10,6 +10,7 @@ from typing import Any
 
 from virtualtrip.publishing.actions import DocumentPlace, DocumentText
 from virtualtrip.publishing.problems import DocumentInputError
+from virtualtrip.trips.times import OutsideTripYears, check_year
 from virtualtrip.trips.tripfile import source
 from virtualtrip.trips.tripfile.problems import Problem, TripFileError
 
@@ -97,10 +98,8 @@ def _document(front: tuple[dict[str, Any], dict[str, int]], body: str, body_line
         if key in KEYS and value is not None and not isinstance(value, str):
             problems.append(Problem(lines[key], f"{key}: expected text, found {value!r}"))
     fields = {key: value for key, value in data.items() if isinstance(value, str)}
-    day = _parsed(fields, "date", date.fromisoformat, "a date such as 2021-02-26", lines, problems)
-    embargo = _parsed(
-        fields, "embargo", datetime.fromisoformat, "a time such as 2021-03-01T09:00-05:00", lines, problems
-    )
+    day = _parsed(fields, "date", _day, "a date such as 2021-02-26", lines, problems)
+    embargo = _parsed(fields, "embargo", _moment, "a time such as 2021-03-01T09:00-05:00", lines, problems)
     original = _parsed(fields, "translation_of", int, "a document id, such as 12", lines, problems)
     if problems:
         raise DocumentFileError(problems)
@@ -115,6 +114,19 @@ def _document(front: tuple[dict[str, Any], dict[str, int]], body: str, body_line
     return DocumentFile(place, text, lines)
 
 
+def _day(text: str) -> date:
+    day = date.fromisoformat(text)
+    check_year(day)
+    return day
+
+
+def _moment(text: str) -> datetime:
+    """An instant within the years a trip may take (an embargo of 9999-12-31 would overflow)."""
+    moment = datetime.fromisoformat(text)
+    check_year(moment.date())
+    return moment
+
+
 def _parsed(
     fields: dict[str, str],
     key: str,
@@ -127,6 +139,8 @@ def _parsed(
         return None
     try:
         return parse(fields[key])
+    except OutsideTripYears as error:
+        problems.append(Problem(lines[key], f"{key}: {error}"))
     except ValueError:
         problems.append(Problem(lines[key], f"{key}: {fields[key]!r} is not {expected}"))
-        return None
+    return None

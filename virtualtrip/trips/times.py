@@ -5,7 +5,7 @@ that a daylight-saving change skips or repeats is refused rather than guessed.
 """
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -32,8 +32,29 @@ def get_zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+"""The years a trip may happen in. Far enough from datetime's own limits (years 1 and 9999) that a
+time shown in any zone, or a day's neighbour, never falls outside them."""
+
+
+class OutsideTripYears(ValueError):
+    """A day outside FIRST_YEAR to LAST_YEAR; the message is for whoever wrote it."""
+
+
+def check_year(day: date) -> None:
+    """OutsideTripYears for a day outside the years a trip may take."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise OutsideTripYears(
+            f"{day:%Y-%m-%d} is outside the years a trip may take ({FIRST_YEAR}–{LAST_YEAR})"
+        )
+
+
 def resolve_wall_time(wall: datetime, zone: ZoneInfo) -> datetime:
     """The one instant a naive wall time names in `zone`, as an aware UTC datetime."""
+    try:
+        check_year(wall.date())
+    except ValueError as error:
+        raise WallTimeError(str(error)) from None
     early = wall.replace(tzinfo=zone, fold=0)
     late = wall.replace(tzinfo=zone, fold=1)
     if early.utcoffset() == late.utcoffset():
@@ -76,6 +97,7 @@ def parse_moment(text: str, zone: ZoneInfo) -> datetime:
     if "T" not in text and " " not in text.strip():
         raise ValueError(f"'{text}' has a date but no time; write it as {text}T09:00")
     if parsed.tzinfo is not None:
+        check_year(parsed.date())
         return parsed.astimezone(UTC)
     return resolve_wall_time(parsed, zone)
 

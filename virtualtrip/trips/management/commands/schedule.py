@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from virtualtrip.trips import queries
 from virtualtrip.trips.models import Trip
 from virtualtrip.trips.schedule import public_schedule, render_text
-from virtualtrip.trips.times import get_zone
+from virtualtrip.trips.times import check_year, get_zone
 from virtualtrip.trips.validators import timezone_problem
 
 
@@ -33,6 +33,11 @@ class Command(BaseCommand):
 
 def _date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"--date: '{text}' is not a date; write it as YYYY-MM-DD", returncode=2) from None
+    try:
+        check_year(day)
+    except ValueError as error:
+        raise CommandError(f"--date: {error}", returncode=2) from None
+    return day
