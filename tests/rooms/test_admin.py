@@ -6,7 +6,7 @@ from django.urls import reverse
 from tests.factories.rooms import live_engagement, seat
 from virtualtrip.realtime.models import RelayedEvent
 from virtualtrip.rooms.enums import AdmissionState
-from virtualtrip.rooms.models import Admission
+from virtualtrip.rooms.models import Admission, Room
 from virtualtrip.trips.enums import Role
 
 # Without Redis, events are also written for serve to relay: what the admin sent is read there.
@@ -61,3 +61,33 @@ def test_the_admin_adds_no_admission_and_edits_nobody_else(admin_client) -> None
     admission.refresh_from_db()
     assert (admission.person_id, admission.state) != (other.person_id, AdmissionState.WAITING)
     assert admission.state == AdmissionState.REFUSED
+
+
+def test_lobby_roles_changed_in_the_admin_make_the_moved_seats_check_again(
+    admin_client, django_capture_on_commit_callbacks
+) -> None:
+    from virtualtrip.rooms.actions import do_open_room
+
+    counterpart = seat(live_engagement(), Role.COUNTERPART)
+    room = do_open_room(counterpart.engagement)
+    change = reverse("admin:rooms_room_change", args=[room.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = admin_client.post(change, {"lobby_roles": '["press", "audience", "counterpart"]'})
+    assert answer.status_code == 302
+    room.refresh_from_db()
+    assert room.lobby_roles == ["press", "audience", "counterpart"]
+    group = f"seat-{room.engagement_id}-p{counterpart.person_id}"
+    assert [event.payload["event"]["type"] for event in RelayedEvent.objects.filter(group=group)] == [
+        "seat.revoked"
+    ]
+
+
+def test_a_room_cannot_be_deleted_in_the_admin(admin_client) -> None:
+    from virtualtrip.rooms.actions import do_open_room
+
+    room = do_open_room(live_engagement())
+    assert (
+        admin_client.post(reverse("admin:rooms_room_delete", args=[room.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert Room.objects.filter(pk=room.pk).exists()

@@ -241,6 +241,29 @@ def _retire_pass(engagement_id: int, person_id: int) -> None:
         _bump(join_pass)
 
 
+SEAT_CHANGED = gettext_noop("Your place in this meeting changed: open your link again to rejoin.")
+
+
+def do_recheck_seats(engagement_id: int, person_ids: list[int]) -> None:
+    """These people's seats may have changed (their role, or the room's lobby): each of their
+    sockets checks its seat again, and leaves only if it is no longer the seat it took."""
+    for person_id in person_ids:
+        _revoke(engagement_id, person_id, SEAT_CHANGED)
+
+
+@transaction.atomic
+def do_change_lobby_roles(room: Room, roles: list[str]) -> Room:
+    """Set which roles wait in the room's lobby. Side effects: the people whose roles joined or
+    left the lobby take their seat anew."""
+    before = Room.objects.filter(pk=room.pk).values_list("lobby_roles", flat=True).first() or []
+    changed = set(before) ^ set(roles)
+    room.lobby_roles = roles
+    room.save(update_fields=["lobby_roles"])
+    affected = Participant.objects.filter(engagement_id=room.engagement_id, role__in=changed)
+    do_recheck_seats(room.engagement_id, list(affected.values_list("person_id", flat=True)))
+    return room
+
+
 def _revoke(engagement_id: int, person_id: int, reason: str) -> None:
     """Tell the person's browser it lost its seat. `reason` stays in English: the person's browser
     translates it (room.js), since the request that revokes is someone else's, in their language."""

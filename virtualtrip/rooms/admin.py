@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from virtualtrip.rooms.actions import do_decide_admission
+from virtualtrip.rooms.actions import do_change_lobby_roles, do_decide_admission
 from virtualtrip.rooms.enums import AdmissionState
 from virtualtrip.rooms.models import Admission, Room
 
@@ -24,6 +24,17 @@ class RoomAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "recording_error",
     ]
     readonly_fields = ["engagement", "opened_at", "ended_at", "ended_by", "recording", "recording_error"]
+
+    def save_model(self, request: HttpRequest, obj: Room, form: Any, change: bool) -> None:
+        """A change of lobby roles goes through the rooms action: the people it moves in or out of
+        the lobby take their seat anew."""
+        if change and "lobby_roles" in form.changed_data:
+            do_change_lobby_roles(obj, list(obj.lobby_roles))
+        else:
+            super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Room | None = None) -> bool:
+        return False  # its meeting would go on in Janus with nobody able to end it
 
     @admin.display(description="Join links")
     def links(self, room: Room) -> str:

@@ -26,6 +26,7 @@ from virtualtrip.rooms.janus.servers import server_at
 from virtualtrip.rooms.janus.tokens import sign_token
 from virtualtrip.rooms.models import Room
 from virtualtrip.rooms.recordings import raw_folder
+from virtualtrip.rooms.seats import Seat
 from virtualtrip.rooms.signaling import Refusal, SignalingPolicy
 from virtualtrip.trips.models import Engagement
 
@@ -52,6 +53,32 @@ async def _arrive(scope: dict[str, Any]) -> Arrival | None:
     except (queries.RoomAccessDenied, Engagement.DoesNotExist):
         return None
     return arrival
+
+
+async def _still_seated(scope: dict[str, Any], seat: Seat) -> bool:
+    """Whether the browser behind `scope` still holds `seat`, checked again from the database when
+    a `seat.revoked` arrives. The event names a person, not a link: it may come (relayed from another
+    process) after the person opened their new link, whose sockets must stay; and a seat whose role
+    or lobby changed is a different seat, which the page must take anew."""
+    arrival = await _arrive(scope)
+    if arrival is None:
+        return False
+    now = arrival.seat
+    return (now.person_id, now.user_id, now.role, now.in_lobby) == (
+        seat.person_id,
+        seat.user_id,
+        seat.role,
+        seat.in_lobby,
+    )
+
+
+def _refused_after_admission(event: dict[str, Any], seat: Seat) -> bool:
+    """A person admitted from the lobby, then refused: their media leaves the room too."""
+    return (
+        event["type"] == "admission.decided"
+        and seat.in_lobby
+        and event.get("state") != AdmissionState.ADMITTED
+    )
 
 
 async def _may_enter(arrival: Arrival) -> bool:
@@ -222,11 +249,17 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
         if self.shut:
             return
         event = payload["event"]
-        if event["type"] == "seat.revoked" or event["type"] == "room.ended":
-            if event["type"] == "seat.revoked" and self.my_janus_id is not None:
+        if event["type"] == "room.ended":
+            await self.close(CLOSE_CLOSED)
+            return
+        withdrawn = _refused_after_admission(event, self.policy.seat) or (
+            event["type"] == "seat.revoked" and not await _still_seated(self.scope, self.policy.seat)
+        )
+        if withdrawn:
+            if self.my_janus_id is not None:
                 with contextlib.suppress(JanusError):
                     await live.kick(self.room, self.my_janus_id)
-            await self.close(CLOSE_DENIED if event["type"] == "seat.revoked" else CLOSE_CLOSED)
+            await self.close(CLOSE_DENIED)
 
     async def disconnect(self, code: int) -> None:
         # Closing our socket to Janus ends the Janus session: the participant leaves the room.
@@ -355,10 +388,13 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
         if self.shut:
             return
         event = dict(payload["event"])
-        await self._send(event.pop("type"), event)
-        if payload["event"]["type"] == "seat.revoked":
+        kind = event.pop("type")
+        if kind == "seat.revoked" and await _still_seated(self.scope, self.arrival.seat):
+            return  # meant for the person's older link, or a change that leaves this seat as it was
+        await self._send(kind, event)
+        if kind == "seat.revoked":
             await self.close(CLOSE_DENIED)
-        elif payload["event"]["type"] == "room.ended":
+        elif kind == "room.ended":
             await self.close(CLOSE_CLOSED)
 
     async def disconnect(self, code: int) -> None:

@@ -1,14 +1,23 @@
-"""Rooms react to the itinerary: a person taken off an engagement loses their seat at once."""
+"""Rooms react to the itinerary: a person taken off an engagement loses their seat at once, and a
+person whose participation changed (a new role, from a re-import or the admin) takes it anew."""
 
 from typing import Any
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from virtualtrip.rooms.actions import do_revoke_participant
+from virtualtrip.rooms.actions import do_recheck_seats, do_revoke_participant
 from virtualtrip.trips.models import Participant
 
 
 @receiver(post_delete, sender=Participant, dispatch_uid="rooms.revoke_removed_participant")
 def revoke_removed_participant(sender: type[Participant], instance: Participant, **kwargs: Any) -> None:
     do_revoke_participant(instance.engagement_id, instance.person_id)
+
+
+@receiver(post_save, sender=Participant, dispatch_uid="rooms.recheck_changed_participant")
+def recheck_changed_participant(
+    sender: type[Participant], instance: Participant, created: bool, **kwargs: Any
+) -> None:
+    if not created:
+        do_recheck_seats(instance.engagement_id, [instance.person_id])

@@ -33,6 +33,7 @@
   // the catalog does not know is shown as it came).
   gettext_noop("Your link was replaced by a new one.");
   gettext_noop("You are no longer on the list for this engagement.");
+  gettext_noop("Your place in this meeting changed: open your link again to rejoin.");
   gettext_noop("Only a host, a moderator or the principal's staff admit people.");
   gettext_noop("Only a host, a moderator or the principal's staff end the meeting.");
   gettext_noop("Nobody has entered this room yet: there is no meeting to end.");
