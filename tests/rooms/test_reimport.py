@@ -178,3 +178,18 @@ def test_each_refusal_reads_the_same_on_the_link_page_the_claim_and_the_room() -
     assert texts(Client().get(link).content.decode(), css_class="reason") == [replaced]
     page = holder.get(reverse("rooms:room", args=[participant.engagement_id]))
     assert texts(page.content.decode(), css_class="reason") == [replaced]
+
+
+@pytest.mark.django_db
+def test_a_reimport_that_moves_the_engagement_days_later_keeps_the_links_already_sent() -> None:
+    document = live_trip_document()
+    import_trip(document, replace=False)
+    participant = Participant.objects.get(person__key="p1")
+    sent = do_issue_join_link(participant, acting_user=None)
+    meeting = document["destinations"][0]["engagements"][0]
+    for key in ("starts", "ends"):
+        moved = datetime.fromisoformat(meeting[key]) + timedelta(days=3)
+        meeting[key] = f"{moved:%Y-%m-%dT%H:%M}"
+    import_trip(document, replace=True)
+    assert do_issue_join_link(Participant.objects.get(person__key="p1"), acting_user=None) == sent
+    assert claim(Client(), sent).status_code == 200

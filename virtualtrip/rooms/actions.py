@@ -66,9 +66,9 @@ def do_claim_join_link(
     keeps it. Returns the engagement and the grant the session stores.
 
     Raises JoinLinkInvalid with the reason (forged, expired, replaced, removed, in use elsewhere)."""
-    claim = read_join_token(token, now)
+    claim = read_join_token(token)
     participant, join_pass = check_pass(
-        claim.engagement_id, claim.person_id, claim.version, device, claiming=True, lock=True
+        claim.engagement_id, claim.person_id, claim.version, device, claiming=True, lock=True, now=now
     )
     join_pass = _bind_to_device(participant, join_pass, device)
     return participant.engagement, {"person": participant.person_id, "version": join_pass.version}

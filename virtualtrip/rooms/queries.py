@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from virtualtrip.rooms.enums import AdmissionState, RecordingState, RoomStatus
-from virtualtrip.rooms.links import FIRST_VERSION, JoinLinkInvalid, join_link_path
+from virtualtrip.rooms.links import (
+    FIRST_VERSION,
+    JoinLinkInvalid,
+    expiry_message,
+    has_expired,
+    join_link_path,
+)
 from virtualtrip.rooms.models import Admission, JoinPass, RecordingTrack, Room, default_lobby_roles
 from virtualtrip.rooms.seats import Seat, display_name, participant_seat, staff_display, staff_seat
 from virtualtrip.trips.models import Engagement, Participant, Person
@@ -67,6 +73,7 @@ def lobby_roles(engagement: Engagement) -> list[str]:
 class PassReason(StrEnum):
     """Why a join link or a seat is refused: each reason has one message, wherever it is checked."""
 
+    EXPIRED = "expired"
     NOT_LISTED = "not_listed"
     REPLACED = "replaced"
     ELSEWHERE = "elsewhere"
@@ -87,8 +94,8 @@ PASS_MESSAGES = {
 class PassRefused(JoinLinkInvalid, RoomAccessDenied):
     """A link or a seat that fails `check_pass`: both a refused link and a refused seat."""
 
-    def __init__(self, reason: PassReason) -> None:
-        super().__init__(str(PASS_MESSAGES[reason]))
+    def __init__(self, reason: PassReason, message: str = "") -> None:
+        super().__init__(message or str(PASS_MESSAGES[reason]))
         self.reason = reason
 
 
@@ -100,12 +107,14 @@ def check_pass(
     *,
     claiming: bool,
     lock: bool = False,
+    now: datetime | None = None,
 ) -> tuple[Participant, JoinPass | None]:
     """The one rule that decides whether a personal link, or the seat it gave, is valid now.
 
     The person must be on the engagement's list, `version` must be the pass's current one (None: any,
     for a traveller seated without a link), and the pass must be bound to `device`; `claiming` also
-    accepts a pass no browser holds yet (the caller binds it). `lock` locks the participant's row, so
+    accepts a pass no browser holds yet (the caller binds it), until the link expires (12 hours after
+    the engagement's end as it is now). `lock` locks the participant's row, so
     that two first clicks make one pass. Raises PassRefused with the reason."""
     participants = Participant.objects.select_related("person", "engagement")
     if lock:
@@ -113,6 +122,8 @@ def check_pass(
     participant = participants.filter(engagement_id=engagement_id, person_id=person_id).first()
     if participant is None:
         raise PassRefused(PassReason.NOT_LISTED)
+    if claiming and has_expired(participant.engagement, now):
+        raise PassRefused(PassReason.EXPIRED, expiry_message(participant.engagement))
     join_pass = JoinPass.objects.filter(engagement_id=engagement_id, person_id=person_id).first()
     if version is not None and version != (join_pass.version if join_pass else FIRST_VERSION):
         raise PassRefused(PassReason.REPLACED)

@@ -107,7 +107,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             participant, _pass = queries.check_pass(
                 engagement.pk, claim.person_id, claim.version, device, claiming=True
             )
-        except queries.PassRefused as error:
+        except JoinLinkInvalid as error:
             return _refused(request, str(error))
         seat = participant_seat(participant, queries.lobby_roles(engagement))
         context = _room_context(request, engagement, seat)
