@@ -20,9 +20,13 @@ class WallTimeError(ValueError):
     """A local wall time that names no instant, or two, in its zone."""
 
 
+NOT_PLACES = {"localtime", "Factory"}
+"""Files in the zone database that name no place: the server's own zone, and a placeholder."""
+
+
 @cache
 def known_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    return frozenset(available_timezones() - NOT_PLACES)
 
 
 def get_zone(name: str) -> ZoneInfo:

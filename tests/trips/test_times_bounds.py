@@ -1,4 +1,5 @@
-"""Days and times far from any trip (years 1 and 9999) get a message or a 404, never an overflow."""
+"""Days and times far from any trip (years 1 and 9999) get a message or a 404, never an overflow;
+zones that name no place are refused."""
 
 import io
 from datetime import datetime
@@ -62,3 +63,12 @@ def test_the_schedule_command_refuses_a_day_far_from_any_trip() -> None:
     do_import_trip(planned, acting_user=None)
     with pytest.raises(CommandError, match="--date: 9999-12-31 is outside the years a trip may take"):
         call_command("schedule", "test-trip", date="9999-12-31", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("zone", ["localtime", "Factory"])
+def test_a_zone_file_that_names_no_place_is_refused(zone: str) -> None:
+    document = trip_document()
+    document["destinations"][0]["timezone"] = zone
+    with pytest.raises(TripFileError) as refused:
+        check_trip_file(as_yaml(document))
+    assert any(f"unknown time zone '{zone}'" in problem.message for problem in refused.value.problems)
