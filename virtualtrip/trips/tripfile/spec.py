@@ -40,8 +40,16 @@ def _vocabulary(check: Any) -> AfterValidator:
     return AfterValidator(validate)
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():  # spaces only read as empty on every page
+        raise PydanticCustomError("string_too_short", "empty")
+    return value
+
+
 def _text(max_length: int, **extra: Any) -> Any:
-    return Annotated[StrictStr, Field(min_length=1, max_length=max_length, **extra)]
+    return Annotated[
+        StrictStr, Field(min_length=1, max_length=max_length, **extra), AfterValidator(_not_blank)
+    ]
 
 
 Identifier = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=100)]

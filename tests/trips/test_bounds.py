@@ -1,5 +1,5 @@
-"""Days and times far from any trip (years 1 and 9999) get a message or a 404, never an overflow;
-zones that name no place are refused."""
+"""Input at the edges: days and times far from any trip (years 1 and 9999) get a message or a 404,
+never an overflow; zones that name no place and titles of spaces only are refused."""
 
 import io
 from datetime import datetime
@@ -72,3 +72,11 @@ def test_a_zone_file_that_names_no_place_is_refused(zone: str) -> None:
     with pytest.raises(TripFileError) as refused:
         check_trip_file(as_yaml(document))
     assert any(f"unknown time zone '{zone}'" in problem.message for problem in refused.value.problems)
+
+
+def test_a_title_of_spaces_only_is_empty() -> None:
+    document = trip_document()
+    document["destinations"][0]["engagements"][0]["title"] = "   "
+    with pytest.raises(TripFileError) as refused:
+        check_trip_file(as_yaml(document))
+    assert [problem.message for problem in refused.value.problems] == ["title is empty"]
