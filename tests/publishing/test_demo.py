@@ -1,6 +1,6 @@
 """The demo trip's documents: every file loads, in three languages, with its embargo kept."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -32,26 +32,28 @@ def test_the_demo_documents_load_cleared_and_published_in_three_languages() -> N
         assert "Reunión del Secretario con el Canciller Ebrard" in page
 
 
-def test_the_demo_moved_to_now_has_a_room_open_and_its_readout_still_embargoed() -> None:
-    """`make demo` loads the trip under way: its first room is open at once, and a readout embargoed
-    until after its meeting is still embargoed, and lifts after that meeting ends."""
+def test_the_demo_moved_to_now_has_a_meeting_open_and_its_readout_still_embargoed() -> None:
+    """`make demo` loads the trip under way: its first meeting with a counterpart is open at once,
+    and the readout embargoed until 50 minutes after its meeting still lifts 50 minutes after it."""
     from virtualtrip.rooms.enums import RoomStatus
     from virtualtrip.rooms.queries import room_status
+    from virtualtrip.trips.enums import Role
     from virtualtrip.trips.models import Engagement
 
     moment = datetime(2026, 7, 14, 23, 40, tzinfo=UTC)  # late evening in Washington, summer time
     with time_machine.travel(moment, tick=False):
         call_command("load_demo", now=True)
         call_command("load_demo_documents")
-        engagements = Engagement.objects.filter(trip__slug="mexico-canada-2021").order_by("starts_at")
-        first = engagements.first()
-        assert first is not None
-        assert room_status(first, None, moment) == RoomStatus.OPEN
+        engagements = Engagement.objects.filter(trip__slug="mexico-canada-2021")
+        meeting = engagements.filter(participants__role=Role.COUNTERPART).order_by("starts_at").first()
+        assert meeting is not None
+        assert meeting.key == "mx-port-of-entry-tour"
+        assert room_status(meeting, None, moment) == RoomStatus.OPEN
         embargoed = Document.objects.get(
             trip__slug="mexico-canada-2021", go_live_at__isnull=False, language="en"
         )
-        assert embargoed.go_live_at is not None
-        assert embargoed.go_live_at > moment
+        assert embargoed.engagement is not None
+        assert embargoed.go_live_at == embargoed.engagement.ends_at + timedelta(minutes=50)
         assert queries.visible_documents().count() == 13
         last_end = max(engagement.ends_at for engagement in engagements)
     with time_machine.travel(last_end, tick=False):

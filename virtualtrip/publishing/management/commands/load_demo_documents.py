@@ -3,7 +3,7 @@ through clearance by the demo's own editor, clearer and publisher."""
 
 import dataclasses
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,12 +16,13 @@ from virtualtrip.publishing import actions
 from virtualtrip.publishing.enums import Clearance
 from virtualtrip.publishing.frontmatter import DocumentFileError, read_document_file
 from virtualtrip.publishing.models import Document
+from virtualtrip.trips.management.commands.load_demo import DEMO_TRIP
 from virtualtrip.trips.models import Trip
+from virtualtrip.trips.tripfile.check import check_trip_file
 
 DEMO_FOLDER = Path(__file__).resolve().parents[2] / "demo"
 DEMO_SLUG = "mexico-canada-2021"
 WRITTEN_FOR = date(2021, 2, 26)  # the trip day the files' dates and embargoes are written for
-WRITTEN_FIRST_START = datetime(2021, 2, 26, 14, 15, tzinfo=UTC)  # 07:15 at the port of entry
 DESKS = {"demo-editor": "Editors", "demo-clearer": "Clearers", "demo-publisher": "Publishers"}
 STEPS = [
     (Clearance.IN_CLEARANCE, "demo-editor"),
@@ -98,7 +99,10 @@ def _day_shift(trip: Trip) -> timedelta:
 
 
 def _shift(trip: Trip) -> timedelta:
-    """How far the demo trip's first engagement was moved: embargoes move by as much, so a readout
-    embargoed until after its meeting still lifts after it."""
+    """How far the demo trip's first engagement was moved from where the trip file has it: embargoes
+    move by as much, so a readout embargoed until after its meeting still lifts after it."""
     first = trip.engagements.order_by("starts_at").first()
-    return first.starts_at - WRITTEN_FIRST_START if first is not None else timedelta(0)
+    if first is None:
+        return timedelta(0)
+    written = check_trip_file(DEMO_TRIP.read_bytes()).engagements
+    return first.starts_at - min(engagement.starts_at for engagement in written)

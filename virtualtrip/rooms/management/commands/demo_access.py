@@ -25,9 +25,14 @@ def room_to_show(slug: str, now: datetime) -> Engagement | None:
     engagements = list(Engagement.objects.filter(trip__slug=slug).select_related("trip", "room"))
     if not engagements:
         return None
-    for engagement in engagements:
-        if room_status(engagement, getattr(engagement, "room", None), now) == RoomStatus.OPEN:
-            return engagement
+    under_way = [e for e in engagements if room_status(e, getattr(e, "room", None), now) == RoomStatus.OPEN]
+    if under_way:  # a meeting with a counterpart first: there is someone to meet
+        met = set(
+            Participant.objects.filter(engagement__in=under_way, role=Role.COUNTERPART).values_list(
+                "engagement_id", flat=True
+            )
+        )
+        return min(under_way, key=lambda e: (e.pk not in met, e.starts_at))
     upcoming = [engagement for engagement in engagements if opens_at(engagement) > now]
     return min(upcoming, key=opens_at) if upcoming else max(engagements, key=lambda e: e.ends_at)
 

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from virtualtrip.trips.actions import do_move_trip, do_shift_trip
+from virtualtrip.trips.enums import Role
 from virtualtrip.trips.models import Trip
 
 DEMO_TRIP = Path(__file__).resolve().parents[2] / "demo" / "mexico-canada-2021.yaml"
@@ -26,8 +27,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--now",
             action="store_true",
-            help="move the trip so that its first engagement began a few minutes ago and the rest of "
-            "its day follows, so that a room is open at once",
+            help="move the trip so that its first meeting with a counterpart began a few minutes ago "
+            "and the rest of its day keeps its spacing, so that a room is open at once",
         )
 
     def handle(self, *args: Any, today: bool = False, now: bool = False, **options: Any) -> None:
@@ -36,7 +37,9 @@ class Command(BaseCommand):
         call_command("import_trip", str(DEMO_TRIP), replace=True, stdout=self.stdout, stderr=self.stderr)
         if now:
             trip = Trip.objects.get(slug=DEMO_SLUG)
-            first = trip.engagements.order_by("starts_at").first()
+            # The first meeting with a counterpart, so that there is someone to meet at once.
+            with_counterpart = trip.engagements.filter(participants__role=Role.COUNTERPART)
+            first = with_counterpart.order_by("starts_at").first() or trip.engagements.first()
             if first is not None:
                 began = (timezone.now() - UNDER_WAY_FOR).replace(second=0, microsecond=0)
                 do_move_trip(trip, began - first.starts_at, acting_user=None)
