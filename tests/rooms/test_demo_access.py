@@ -76,3 +76,14 @@ def test_with_nothing_under_way_it_names_the_next_room_and_when_it_opens() -> No
     seat(engagement, Role.PRINCIPAL)
     printed = demo_access(engagement.trip.slug)
     assert re.search(r"the next room opens in (89|90) minutes .*: Town hall", printed)
+
+
+def test_a_production_site_gets_no_demo_account(settings) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.management.base import CommandError
+
+    settings.HTTPS, settings.DEBUG = True, False
+    engagement = live_engagement()
+    with pytest.raises(CommandError, match="demo-access is for a demo on this machine"):
+        demo_access(engagement.trip.slug)
+    assert not get_user_model().objects.filter(username="demo-staff").exists()

@@ -193,3 +193,23 @@ def test_a_reimport_that_moves_the_engagement_days_later_keeps_the_links_already
     import_trip(document, replace=True)
     assert do_issue_join_link(Participant.objects.get(person__key="p1"), acting_user=None) == sent
     assert claim(Client(), sent).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_pass_made_by_another_request_between_the_check_and_the_bind_is_judged_as_the_check_would() -> None:
+    """Two requests at once: the first click on a never-opened link, and a re-issue or another first
+    click; the one that comes second is refused with its reason instead of a duplicate-pass error."""
+    from virtualtrip.rooms.actions import _bind_to_device
+    from virtualtrip.rooms.queries import PassReason, PassRefused
+
+    import_trip(live_trip_document(), replace=False)
+    participant = Participant.objects.get(person__key="p1")
+    JoinPass.objects.create(engagement=participant.engagement, person=participant.person, version=2)
+    with pytest.raises(PassRefused) as replaced:
+        _bind_to_device(participant, None, "this-browser", 1)
+    assert replaced.value.reason == PassReason.REPLACED
+    JoinPass.objects.filter(person=participant.person).update(version=1, device="other-browser")
+    with pytest.raises(PassRefused) as elsewhere:
+        _bind_to_device(participant, None, "this-browser", 1)
+    assert elsewhere.value.reason == PassReason.ELSEWHERE
+    assert _bind_to_device(participant, None, "other-browser", 1).device == "other-browser"

@@ -17,7 +17,7 @@ from virtualtrip.rooms.enums import AdmissionState, RecordingState
 from virtualtrip.rooms.janus.servers import pick_server
 from virtualtrip.rooms.links import FIRST_VERSION, join_link_path, read_join_token
 from virtualtrip.rooms.models import Admission, JoinPass, RecordingTrack, Room
-from virtualtrip.rooms.queries import check_pass, speaker, waiting_list
+from virtualtrip.rooms.queries import PassReason, PassRefused, check_pass, speaker, waiting_list
 from virtualtrip.rooms.recordings import TrackFile, room_folder
 from virtualtrip.rooms.seats import Seat, person_seat_key
 from virtualtrip.trips.models import Engagement, Participant, Person
@@ -70,7 +70,7 @@ def do_claim_join_link(
     participant, join_pass = check_pass(
         claim.engagement_id, claim.person_id, claim.version, device, claiming=True, lock=True, now=now
     )
-    join_pass = _bind_to_device(participant, join_pass, device)
+    join_pass = _bind_to_device(participant, join_pass, device, claim.version)
     return participant.engagement, {"person": participant.person_id, "version": join_pass.version}
 
 
@@ -83,18 +83,29 @@ def do_travel(seat: Seat, engagement: Engagement, device: str) -> dict[str, int]
     if seat.person_id is None:
         return None
     participant, join_pass = check_pass(engagement.pk, seat.person_id, None, device, claiming=True, lock=True)
-    join_pass = _bind_to_device(participant, join_pass, device)
+    join_pass = _bind_to_device(participant, join_pass, device, None)
     return {"person": participant.person_id, "version": join_pass.version}
 
 
-def _bind_to_device(participant: Participant, join_pass: JoinPass | None, device: str) -> JoinPass:
+def _bind_to_device(
+    participant: Participant, join_pass: JoinPass | None, device: str, version: int | None
+) -> JoinPass:
     """Bind the participant's pass (made now if it has none) to `device`; `check_pass` has made sure
-    no other browser holds it."""
+    no other browser holds it, unless another request made the pass since (a first click elsewhere,
+    a re-issue): that pass is judged as `check_pass` would have."""
     if join_pass is None:
-        join_pass = JoinPass.objects.create(
-            engagement_id=participant.engagement_id, person_id=participant.person_id, device=device
+        join_pass, created = JoinPass.objects.get_or_create(
+            engagement_id=participant.engagement_id,
+            person_id=participant.person_id,
+            defaults={"device": device},
         )
-    elif join_pass.device != device:
+        if created:
+            return join_pass
+        if version is not None and join_pass.version != version:
+            raise PassRefused(PassReason.REPLACED)
+        if join_pass.device and join_pass.device != device:
+            raise PassRefused(PassReason.ELSEWHERE)
+    if join_pass.device != device:
         join_pass.device = device
         join_pass.save(update_fields=["device"])
     return join_pass

@@ -143,7 +143,8 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
 
     async def _close_after(self, seconds: float, code: int) -> None:
         await asyncio.sleep(seconds)
-        await self.close(code)
+        if not self.shut:
+            await self._shut(code)
 
     def _groups(self) -> list[str]:
         seat = self.policy.seat
@@ -250,16 +251,17 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
             return
         event = payload["event"]
         if event["type"] == "room.ended":
-            await self.close(CLOSE_CLOSED)
+            await self._shut(CLOSE_CLOSED)
             return
         withdrawn = _refused_after_admission(event, self.policy.seat) or (
             event["type"] == "seat.revoked" and not await _still_seated(self.scope, self.policy.seat)
         )
         if withdrawn:
+            self.shut = True  # nothing more to the page while Janus lets the person go
             if self.my_janus_id is not None:
                 with contextlib.suppress(JanusError):
                     await live.kick(self.room, self.my_janus_id)
-            await self.close(CLOSE_DENIED)
+            await self._shut(CLOSE_DENIED)
 
     async def disconnect(self, code: int) -> None:
         # Closing our socket to Janus ends the Janus session: the participant leaves the room.
@@ -392,10 +394,9 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
         if kind == "seat.revoked" and await _still_seated(self.scope, self.arrival.seat):
             return  # meant for the person's older link, or a change that leaves this seat as it was
         await self._send(kind, event)
-        if kind == "seat.revoked":
-            await self.close(CLOSE_DENIED)
-        elif kind == "room.ended":
-            await self.close(CLOSE_CLOSED)
+        if kind in {"seat.revoked", "room.ended"}:
+            self.shut = True  # after the close, nothing may be sent
+            await self.close(CLOSE_DENIED if kind == "seat.revoked" else CLOSE_CLOSED)
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "arrival"):

@@ -80,6 +80,7 @@ class PassReason(StrEnum):
 
 
 PASS_MESSAGES = {
+    PassReason.EXPIRED: gettext_lazy("This link has expired. Ask the trip's planners for a new one."),
     PassReason.NOT_LISTED: gettext_lazy("You are no longer on the list for this engagement."),
     PassReason.REPLACED: gettext_lazy(
         "This link has been replaced by a newer one: use the latest link you received."

@@ -3,7 +3,7 @@ person whose participation changed (a new role, from a re-import or the admin) t
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 
 from virtualtrip.rooms.actions import do_recheck_seats, do_revoke_participant
@@ -15,9 +15,13 @@ def revoke_removed_participant(sender: type[Participant], instance: Participant,
     do_revoke_participant(instance.engagement_id, instance.person_id)
 
 
-@receiver(post_save, sender=Participant, dispatch_uid="rooms.recheck_changed_participant")
-def recheck_changed_participant(
-    sender: type[Participant], instance: Participant, created: bool, **kwargs: Any
+@receiver(pre_save, sender=Participant, dispatch_uid="rooms.recheck_participant_with_a_new_role")
+def recheck_participant_with_a_new_role(
+    sender: type[Participant], instance: Participant, **kwargs: Any
 ) -> None:
-    if not created:
+    """A saved participant whose role changed takes their seat anew; a new position is no change."""
+    if instance.pk is None:
+        return
+    before = Participant.objects.filter(pk=instance.pk).values_list("role", flat=True).first()
+    if before is not None and before != instance.role:
         do_recheck_seats(instance.engagement_id, [instance.person_id])

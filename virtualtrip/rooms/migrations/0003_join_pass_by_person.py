@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 to="trips.person",
             ),
         ),
-        migrations.RunPython(copy_keys, migrations.RunPython.noop),
+        migrations.RunPython(copy_keys),  # one way: a pass outlives its participant row from here on
         migrations.RemoveField(model_name="joinpass", name="participant"),
         migrations.AlterField(
             model_name="joinpass",

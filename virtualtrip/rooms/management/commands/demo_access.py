@@ -48,6 +48,11 @@ class Command(BaseCommand):
         parser.add_argument("--base-url", default=settings.SITE_URL)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.HTTPS and not settings.DEBUG:
+            raise CommandError(
+                "demo-access is for a demo on this machine: it makes a superuser and prints its "
+                "password, which a site served over HTTPS (VIRTUALTRIP_HTTPS) must not have"
+            )
         base = options["base_url"].rstrip("/")
         now = timezone.now()
         engagement = room_to_show(options["trip"], now)
