@@ -3,31 +3,22 @@ Janus: who may admit, refuse and end; what a seat in one room opens in another; 
 opens and after it ends."""
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from tests.factories.rooms import live_engagement, seat
-from tests.janus import AsgiServer, run_async
-from tests.rooms.sockets import WAIT_S, SocketBrowser, closed_with
+from tests.janus import run_async
+from tests.rooms.sockets import WAIT_S, closed_with
 from tests.rooms.test_ending import exists
 from virtualtrip.rooms.consumers import CLOSE_CLOSED, CLOSE_DENIED
 from virtualtrip.rooms.models import Room
 from virtualtrip.trips.enums import Role
-from virtualtrip.trips.models import Engagement, Participant
+from virtualtrip.trips.models import Engagement
 
 pytestmark = pytest.mark.janus
 NOT_OPEN = {"code": 409, "reason": "this room is not open"}
-
-
-@pytest.fixture
-def new_browser(app_server: AsgiServer) -> Iterator[Callable[[Participant], SocketBrowser]]:
-    """A new browser that has opened this participant's join link."""
-    with ExitStack() as sockets:
-        yield lambda participant: SocketBrowser(app_server, sockets, participant)
 
 
 def test_only_a_keeper_admits_or_ends(new_browser) -> None:

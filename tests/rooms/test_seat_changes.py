@@ -2,14 +2,10 @@
 lobby moved, an admission taken back. Each socket checks its seat again and leaves only when it is
 no longer the seat it took; against the app under uvicorn and the real Janus."""
 
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
-
 import pytest
 
 from tests.factories.rooms import live_engagement, seat
-from tests.janus import AsgiServer
-from tests.rooms.sockets import ControlSocket, SocketBrowser, closed_with
+from tests.rooms.sockets import ControlSocket, closed_with
 from virtualtrip.rooms.actions import (
     SEAT_CHANGED,
     do_change_lobby_roles,
@@ -20,15 +16,8 @@ from virtualtrip.rooms.actions import (
 from virtualtrip.rooms.consumers import CLOSE_DENIED
 from virtualtrip.rooms.models import Room
 from virtualtrip.trips.enums import Role
-from virtualtrip.trips.models import Participant
 
 pytestmark = pytest.mark.janus
-
-
-@pytest.fixture
-def new_browser(app_server: AsgiServer) -> Iterator[Callable[[Participant], SocketBrowser]]:
-    with ExitStack() as sockets:
-        yield lambda participant: SocketBrowser(app_server, sockets, participant)
 
 
 def still_answers(control: ControlSocket) -> bool:
