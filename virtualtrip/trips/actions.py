@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 
+from virtualtrip.trips.bulk import cyclic_gc_paused
 from virtualtrip.trips.models import Destination, Engagement, Participant, Person, Trip
 from virtualtrip.trips.times import get_zone, resolve_wall_time
 from virtualtrip.trips.tripfile.check import PlannedEngagement, PlannedTrip, check_trip_file
@@ -34,6 +35,7 @@ def check_import_trip(raw: bytes, *, replace: bool, acting_user: Actor) -> Plann
     return planned
 
 
+@cyclic_gc_paused()
 @transaction.atomic
 def do_import_trip(planned: PlannedTrip, *, acting_user: Actor) -> Trip:
     """Create the trip, or update it in place so that it matches the file exactly.

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from virtualtrip.trips.bulk import cyclic_gc_paused
 from virtualtrip.trips.enums import LOCAL_HOURS_ROLES
 from virtualtrip.trips.times import get_zone, parse_moment
 from virtualtrip.trips.tripfile import FORMAT, source
@@ -43,6 +44,7 @@ class PlannedTrip:
     warnings: list[Problem]
 
 
+@cyclic_gc_paused()
 def check_trip_file(raw: bytes) -> PlannedTrip:
     """The checked trip, or `TripFileError` listing every problem found."""
     data, lines = source.load(source.decode(raw))
