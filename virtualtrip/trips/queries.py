@@ -130,14 +130,19 @@ def itinerary_days(trip: Trip, viewer: Viewer = None) -> list[DestinationDays]:
     ]
 
 
-def _public_engagements_version(trip: Trip) -> str:
-    """Changes whenever a public engagement is saved, made private or deleted, or one is made
-    public: every save moves `updated_at`, and a deletion the count."""
-    found = Engagement.objects.filter(trip=trip, public=True).aggregate(
+def _public_engagements_stamp(trip_id: int) -> tuple[datetime | None, int]:
+    """The latest save among the trip's public engagements, and how many there are: together they
+    change whenever a public engagement is saved, made private or deleted, or one is made public
+    (every save moves `updated_at`, and a deletion the count)."""
+    found = Engagement.objects.filter(trip_id=trip_id, public=True).aggregate(
         latest=Max("updated_at"), count=Count("pk")
     )
-    latest = found["latest"]
-    return f"{latest.isoformat() if latest else '-'}:{found['count']}"
+    return found["latest"], found["count"]
+
+
+def _public_engagements_version(trip: Trip) -> str:
+    latest, count = _public_engagements_stamp(trip.pk)
+    return f"{latest.isoformat() if latest else '-'}:{count}"
 
 
 def _days_by_destination(trip: Trip, viewer: Viewer) -> dict[int, list[ItineraryDay]]:
@@ -181,13 +186,10 @@ def calendar_version(slug: str) -> CalendarVersion | None:
     if trip is None:
         return None
     trip_id, trip_saved = trip
-    engagements = Engagement.objects.filter(trip_id=trip_id, public=True).aggregate(
-        latest=Max("updated_at"), count=Count("pk")
-    )
+    latest, count = _public_engagements_stamp(trip_id)
     countries = Destination.objects.filter(trip_id=trip_id).order_by("pk").values_list("pk", "country")
-    latest = engagements["latest"]
     modified = max(trip_saved, latest) if latest else trip_saved
-    parts = [trip_saved.isoformat(), latest.isoformat() if latest else "-", str(engagements["count"])]
+    parts = [trip_saved.isoformat(), latest.isoformat() if latest else "-", str(count)]
     parts += [f"{pk}:{country}" for pk, country in countries]
     return CalendarVersion(trip_id, modified, " ".join(parts))
 
