@@ -10,6 +10,7 @@ a short one committed a higher id.
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from channels.db import database_sync_to_async
@@ -26,6 +27,17 @@ WINDOW = timedelta(minutes=5)
 """How far back each look reaches: longer than any transaction that makes events."""
 KEEP = timedelta(minutes=15)
 """How long an event stays in the table."""
+
+
+async def repeat(every: float, step: Callable[[], Awaitable[object]], what: str) -> None:
+    """Run `step` every `every` seconds until cancelled; a failed step (the database restarting,
+    the media server away) is logged as `what` failed and does not stop the next one."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await step()
+        except Exception:
+            logger.exception("%s failed", what)
 
 
 def recent_events(since: datetime) -> list[RelayedEvent]:
@@ -63,12 +75,12 @@ class Relay:
     async def forever(self, every: float = RELAY_EVERY_S) -> None:
         """Relay until cancelled, clearing out old rows now and then."""
         looks = 0
-        while True:
-            await asyncio.sleep(every)
-            try:
-                await self.once()
-                looks += 1
-                if looks % 60 == 0:
-                    await database_sync_to_async(forget_old_events)(timezone.now())
-            except Exception:  # a failed look (the database restarting) must not stop the next one
-                logger.exception("relaying room events failed")
+
+        async def look() -> None:
+            nonlocal looks
+            await self.once()
+            looks += 1
+            if looks % 60 == 0:
+                await database_sync_to_async(forget_old_events)(timezone.now())
+
+        await repeat(every, look, "relaying room events")

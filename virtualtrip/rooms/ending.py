@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
+from virtualtrip.realtime.relay import repeat
 from virtualtrip.rooms import actions, live, queries
 from virtualtrip.rooms.janus.client import JanusError
 from virtualtrip.rooms.models import Room
@@ -105,12 +106,7 @@ async def sweep_forever(every: float = SWEEP_EVERY_S) -> None:
     channel layer an event must be sent from the loop its sockets wait on (from another thread's
     loop it is delivered only when that loop next wakes, and not safely)."""
     seen_empty: set[int] = set()
-    while True:
-        await asyncio.sleep(every)
-        try:
-            await sweep_once(seen_empty)
-        except Exception:  # a failed sweep must not stop the next one
-            logger.exception("room sweep failed")
+    await repeat(every, lambda: sweep_once(seen_empty), "room sweep")
 
 
 class Sweeper:
