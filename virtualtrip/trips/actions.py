@@ -5,8 +5,8 @@ or not at all.
 """
 
 import logging
-from collections.abc import Sequence
-from datetime import timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -193,12 +193,13 @@ def _sync_participants(
 def do_shift_trip(trip: Trip, days: int, *, acting_user: Actor) -> None:
     """Move every engagement of the trip by whole days, keeping each local wall time (the demo uses
     this to happen today). Side effects: logs the move."""
-    for engagement in Engagement.objects.select_for_update().filter(trip=trip):
+
+    def shifted(engagement: Engagement, moment: datetime) -> datetime:
         zone = get_zone(engagement.timezone)
-        for field in ("starts_at", "ends_at"):
-            local = getattr(engagement, field).astimezone(zone).replace(tzinfo=None) + timedelta(days=days)
-            setattr(engagement, field, resolve_wall_time(local, zone))
-        engagement.save(update_fields=["starts_at", "ends_at", "updated_at"])
+        local = moment.astimezone(zone).replace(tzinfo=None) + timedelta(days=days)
+        return resolve_wall_time(local, zone)
+
+    _move_engagements(trip, shifted)
     logger.info("trip %s moved by %d days by %s", trip.slug, days, acting_user or "the command line")
 
 
@@ -206,8 +207,12 @@ def do_shift_trip(trip: Trip, days: int, *, acting_user: Actor) -> None:
 def do_move_trip(trip: Trip, by: timedelta, *, acting_user: Actor) -> None:
     """Move every engagement of the trip by the same length of time (the demo uses this to be under
     way now). Side effects: logs the move."""
-    for engagement in Engagement.objects.select_for_update().filter(trip=trip):
-        engagement.starts_at += by
-        engagement.ends_at += by
-        engagement.save(update_fields=["starts_at", "ends_at", "updated_at"])
+    _move_engagements(trip, lambda _engagement, moment: moment + by)
     logger.info("trip %s moved by %s by %s", trip.slug, by, acting_user or "the command line")
+
+
+def _move_engagements(trip: Trip, move: Callable[[Engagement, datetime], datetime]) -> None:
+    for engagement in Engagement.objects.select_for_update().filter(trip=trip):
+        engagement.starts_at = move(engagement, engagement.starts_at)
+        engagement.ends_at = move(engagement, engagement.ends_at)
+        engagement.save(update_fields=["starts_at", "ends_at", "updated_at"])
