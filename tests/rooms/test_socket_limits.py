@@ -188,7 +188,7 @@ def test_proxy_closes_on_a_flood_of_requests(no_janus) -> None:
 
 def test_the_budget_refills_with_time(monkeypatch) -> None:
     clock = [100.0]
-    monkeypatch.setattr("virtualtrip.rooms.protocol.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("virtualtrip.realtime.limits.time.monotonic", lambda: clock[0])
     budget = protocol.MessageBudget(burst=2, per_second=4)
     assert [budget.spend(), budget.spend(), budget.spend()] == [True, True, False]
     clock[0] += 0.25
