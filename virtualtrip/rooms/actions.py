@@ -1,10 +1,11 @@
-"""The only writers of rooms: join passes, admissions, a room's opening and end.
+"""The only writers of rooms: join passes, admissions, a room's opening and end, publishing grants.
 
 Each `do_*` runs in one transaction and sends its events only after it commits.
 """
 
 import secrets
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,12 +13,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from virtualtrip.realtime import send_event_on_commit
-from virtualtrip.rooms import protocol
+from virtualtrip.rooms import protocol, signals
 from virtualtrip.rooms.enums import AdmissionState, RecordingState
 from virtualtrip.rooms.janus.servers import pick_server
 from virtualtrip.rooms.links import FIRST_VERSION, join_link_path, read_join_token
-from virtualtrip.rooms.models import Admission, JoinPass, RecordingTrack, Room
-from virtualtrip.rooms.queries import PassReason, PassRefused, check_pass, speaker, waiting_list
+from virtualtrip.rooms.models import Admission, JoinPass, PublishingGrant, RecordingTrack, Room
+from virtualtrip.rooms.queries import (
+    PassReason,
+    PassRefused,
+    check_pass,
+    expired_grants,
+    live_grants,
+    publishing_rights,
+    speaker,
+    waiting_list,
+)
 from virtualtrip.rooms.recordings import TrackFile, room_folder
 from virtualtrip.rooms.seats import Seat, person_seat_key
 from virtualtrip.trips.models import Engagement, Participant, Person
@@ -287,3 +297,122 @@ def _lobby_changed(engagement_id: int) -> None:
         protocol.WaitingBody(person=w.person_id, display=w.display) for w in waiting_list(engagement_id)
     ]
     send_event_on_commit(protocol.keepers_group(engagement_id), protocol.LobbyChanged(waiting=waiting))
+
+
+def _acting(acting_user: Any) -> str:
+    """Who did it, as a grant records it: the account's name, or the process (the sweep, a command)."""
+    if acting_user is None or not getattr(acting_user, "is_authenticated", False):
+        return ""
+    return str(acting_user.get_username())
+
+
+@transaction.atomic
+def do_grant_publishing(
+    engagement_id: int,
+    person_id: int,
+    *,
+    audio: bool = True,
+    video: bool = True,
+    until: datetime | None = None,
+    acting_user: Any,
+) -> None:
+    """Let a participant publish `audio` and/or `video` (until `until`, or until withdrawn), beyond
+    what their role gives. Granting what is granted changes nothing and sends nothing.
+
+    Side effect: a `publishing.changed` to the person's seat; their page starts publishing, and their
+    proxy lets the offer through (it reads the rights on every offer)."""
+    if not (audio or video):
+        raise RoomActionRefused(_("A grant lets someone publish audio, video or both."))
+    participant = Participant.objects.filter(engagement_id=engagement_id, person_id=person_id).first()
+    if participant is None:
+        raise RoomActionRefused(
+            _("Nobody with id %(person)s takes part in this engagement.") % {"person": person_id}
+        )
+    now = timezone.now()
+    if until is not None and until <= now:
+        raise RoomActionRefused(_("A grant must last until a time still to come."))
+    grant = PublishingGrant.objects.select_for_update().filter(
+        engagement_id=engagement_id, person_id=person_id
+    )
+    current = grant.first()
+    unchanged = (
+        current is not None
+        and live_grants(now).filter(pk=current.pk).exists()
+        and (current.audio, current.video, current.until) == (audio, video, until)
+    )
+    if unchanged:
+        return
+    PublishingGrant.objects.update_or_create(
+        engagement_id=engagement_id,
+        person_id=person_id,
+        defaults={
+            "audio": audio,
+            "video": video,
+            "until": until,
+            "granted_at": now,
+            "granted_by": _acting(acting_user),
+            "withdrawn_at": None,
+            "withdrawn_by": "",
+            "withdrawn_reason": "",
+        },
+    )
+    _publishing_changed(engagement_id, person_id, participant.role, now, until)
+
+
+@transaction.atomic
+def do_withdraw_publishing(engagement_id: int, person_id: int, *, acting_user: Any, reason: str = "") -> None:
+    """Take back a grant (expired or not). Withdrawing what is not granted changes nothing and sends
+    nothing.
+
+    Side effect: a `publishing.changed` to the person's seat; every proxy socket of that seat stops
+    the person's publication on Janus itself (an `unpublish` on their publisher handle), whatever the
+    page does, and refuses their next offer of what the role does not allow."""
+    grant = (
+        PublishingGrant.objects.select_for_update()
+        .filter(engagement_id=engagement_id, person_id=person_id, withdrawn_at__isnull=True)
+        .first()
+    )
+    if grant is None:
+        return
+    now = timezone.now()
+    grant.withdrawn_at = now
+    grant.withdrawn_by = _acting(acting_user)
+    grant.withdrawn_reason = reason[:200]
+    grant.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+    role = Participant.objects.filter(engagement_id=engagement_id, person_id=person_id).values_list(
+        "role", flat=True
+    )
+    _publishing_changed(engagement_id, person_id, role.first() or "", now, None)
+
+
+def _publishing_changed(
+    engagement_id: int, person_id: int, role: str, now: datetime, until: datetime | None
+) -> None:
+    audio, video = publishing_rights(engagement_id, person_id, role, now)
+    event = protocol.PublishingChanged(person=person_id, audio=audio, video=video, until=until)
+    send_event_on_commit(protocol.seat_group(engagement_id, person_seat_key(person_id)), event)
+
+
+EXPIRED = "expired"
+
+
+def do_withdraw_expired_grants(now: datetime) -> list[tuple[int, int]]:
+    """The sweep's part: withdraw every grant past its `until`, with the reason "expired"."""
+    expired = expired_grants(now)
+    for engagement_id, person_id in expired:
+        do_withdraw_publishing(engagement_id, person_id, acting_user=None, reason=EXPIRED)
+    return expired
+
+
+@transaction.atomic
+def do_note_talking(
+    engagement_id: int, person_id: int, talking: bool, at: datetime, feed: int | None = None
+) -> None:
+    """Janus says this person started or stopped talking (their proxy saw it on their own publisher
+    handle). Side effects: the `talking_changed` signal (the floor keeps the spans) and a
+    `talking.changed` to the whole room, so every page highlights who is talking."""
+    signals.talking_changed.send(
+        sender=None, engagement_id=engagement_id, person_id=person_id, talking=talking, at=at
+    )
+    event = protocol.TalkingChanged(person=person_id, talking=talking, feed=feed)
+    send_event_on_commit(protocol.room_group(engagement_id), event)

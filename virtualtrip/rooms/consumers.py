@@ -14,6 +14,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
+from django.utils import timezone
 from pydantic import ValidationError
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
@@ -43,6 +44,8 @@ TURNED_AWAY = {
 """What the proxy answers a turned-away page's first request with, before closing: janus.js shows
 its pages neither a close code nor a close before it has a session, but it passes this on."""
 TURN_AWAY_WAIT_S = 10
+TALKING = {"talking", "stopped-talking"}
+"""Janus's audio-level events (the room is created with `audiolevel_event`)."""
 
 
 async def _arrive(scope: dict[str, Any]) -> Arrival | None:
@@ -191,6 +194,8 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
         body = message.get("body")
         if message.get("janus") == "message" and isinstance(body, dict) and body.get("request") == "join":
             self.policy.admitted = await self._admitted()
+        if SignalingPolicy.wants_rights(message):
+            self.policy.rights = await self._rights()  # fresh on every offer: a grant may have changed
         verdict = self.policy.inbound(message)
         if isinstance(verdict, Refusal):
             logger.info("refused a message from %s: %s", self.policy.seat.display, verdict.reason)
@@ -209,6 +214,24 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
         if self.reader is not None:
             self.reader.cancel()
         await self.close(code)
+
+    async def _rights(self) -> tuple[bool, bool]:
+        seat = self.policy.seat
+        rights: tuple[bool, bool] = await database_sync_to_async(queries.publishing_rights)(
+            seat.engagement_id, seat.person_id, seat.role, timezone.now()
+        )
+        return rights
+
+    async def _enforce_rights(self) -> None:
+        """Stop on Janus, from here, every publication of this connection that sends more than the
+        seat may send now (a withdrawn or expired grant): the page need not cooperate."""
+        if not self.policy.published or self.backend is None:
+            return
+        self.policy.rights = await self._rights()
+        for handle in self.policy.over_rights():
+            logger.info("stopping the publication of %s: no longer allowed", self.policy.seat.display)
+            with contextlib.suppress(WebSocketException):
+                await self.backend.send(json.dumps(self.policy.unpublish(handle)))
 
     async def _admitted(self) -> bool:
         seat = self.policy.seat
@@ -231,8 +254,12 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
     async def _relay_from_janus(self, backend: ClientConnection) -> None:
         try:
             async for raw in backend:
-                message = self.policy.outbound(json.loads(raw))
+                message = json.loads(raw)
+                if self.policy.is_own(message):
+                    continue  # the answer to the proxy's own unpublish: not the page's business
+                message = self.policy.outbound(message)
                 self._note_own_id(message)
+                await self._watch(message)
                 await self.send(self.policy.scrub(json.dumps(message)))
         except WebSocketException:
             pass
@@ -240,6 +267,27 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
         self.backend = None
         with contextlib.suppress(Exception):
             await self.close(CLOSE_MEDIA_GONE)
+
+    async def _watch(self, message: dict[str, Any]) -> None:
+        """React to what Janus says about this connection's own publisher: media that starts when
+        the seat may no longer publish it is stopped (a withdrawal that came before the media was
+        up), and its talking and stopped-talking events are noted for the room."""
+        if message.get("janus") == "webrtcup" and message.get("sender") in self.policy.published:
+            await self._enforce_rights()
+            return
+        data = message.get("plugindata", {}).get("data", {})
+        if not isinstance(data, dict) or data.get("videoroom") not in TALKING:
+            return
+        person = self.policy.seat.person_id
+        if person is None or self.my_janus_id is None or data.get("id") != self.my_janus_id:
+            return  # someone else's: their own proxy notes it
+        await database_sync_to_async(actions.do_note_talking)(
+            self.policy.seat.engagement_id,
+            person,
+            data["videoroom"] == "talking",
+            timezone.now(),
+            feed=self.my_janus_id,
+        )
 
     def _note_own_id(self, message: dict[str, Any]) -> None:
         data = message.get("plugindata", {}).get("data", {})
@@ -252,6 +300,9 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
         event = payload["event"]
         if event["type"] == "room.ended":
             await self._shut(CLOSE_CLOSED)
+            return
+        if event["type"] == "publishing.changed":
+            await self._enforce_rights()
             return
         withdrawn = _refused_after_admission(event, self.policy.seat) or (
             event["type"] == "seat.revoked" and not await _still_seated(self.scope, self.policy.seat)
@@ -314,10 +365,14 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
     def _snapshot(self, status: RoomStatus) -> dict[str, Any]:
         seat = self.arrival.seat
         waiting = queries.waiting_list(seat.engagement_id) if seat.can.keeps_lobby else []
+        audio, video = queries.publishing_rights(
+            seat.engagement_id, seat.person_id, seat.role, timezone.now()
+        )
         return {
             "status": status,
             "admission": self.arrival.admission,
             "waiting": [{"person": w.person_id, "display": w.display} for w in waiting],
+            "publishing": {"audio": audio, "video": video},
         }
 
     async def _send(self, type_: str, body: dict[str, Any], in_response: str | None = None) -> None:

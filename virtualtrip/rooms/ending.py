@@ -1,4 +1,5 @@
-"""After a meeting: ending rooms that were left empty past their end, and making recorded rooms' audio.
+"""After a meeting: ending rooms that were left empty past their end, and making recorded rooms' audio;
+during one: withdrawing publishing grants whose time ran out.
 
 `virtualtrip serve` sweeps in the background (`sweep_forever` on its event loop, or `Sweeper`'s thread
 beside several workers); "End the meeting" asks for the recording to be
@@ -95,6 +96,7 @@ async def end_empty_rooms(now: datetime, seen_empty: set[int]) -> list[int]:
 
 
 async def sweep_once(seen_empty: set[int]) -> None:
+    await database_sync_to_async(actions.do_withdraw_expired_grants)(timezone.now())
     await end_empty_rooms(timezone.now(), seen_empty)
     settled = timezone.now() - timedelta(seconds=RECORDERS_SETTLE_S)
     for room_id in await database_sync_to_async(queries.recordings_waiting)(settled):

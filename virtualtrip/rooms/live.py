@@ -10,6 +10,13 @@ from virtualtrip.rooms.models import Room
 
 NO_SUCH_ROOM = 426
 MAX_PUBLISHERS = 24
+AUDIO_ACTIVE_PACKETS = 25
+"""Janus judges talking over this many audio packets: Opus sends one every 20 ms, so half a second
+(Janus's default, 100, takes two seconds to notice someone speaking and two more to notice silence)."""
+AUDIO_LEVEL_AVERAGE = 55
+"""Talking when those packets' average level is louder than -55 dBov (RFC 6464: 0 is the loudest,
+127 silence). Speech into a laptop microphone sits around -20 to -45 dBov and a quiet room, after
+the browser's noise suppression, below -65; Janus's default (25) misses all but loud voices."""
 
 
 async def ensure_janus_room(room: Room, description: str, record_to: Path | None = None) -> bool:
@@ -32,6 +39,9 @@ async def ensure_janus_room(room: Room, description: str, record_to: Path | None
                 "audiocodec": "opus",
                 "videocodec": "vp8",
                 "notify_joining": True,
+                "audiolevel_event": True,
+                "audio_active_packets": AUDIO_ACTIVE_PACKETS,
+                "audio_level_average": AUDIO_LEVEL_AVERAGE,
                 "permanent": False,
                 **({"record": True, "rec_dir": str(record_to)} if record_to is not None else {}),
             }

@@ -111,3 +111,34 @@ class Admission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {self.state}"
+
+
+class PublishingGrant(models.Model):
+    """The right to publish during a meeting beyond what a person's role gives: audio, video or
+    both, until it is withdrawn or its time runs out. One row per person and engagement, changed in
+    place: the floor keeps the history (who held the floor from when to when).
+
+    A grant is live while `withdrawn_at` is empty and `until` (if any) is in the future; the proxy
+    reads it on every offer, and the sweep withdraws grants past their `until`."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="publishing_grants")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="publishing_grants")
+    audio = models.BooleanField(default=True)
+    video = models.BooleanField(default=True)
+    granted_at = models.DateTimeField()
+    granted_by = models.CharField(max_length=200, blank=True)
+    until = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.CharField(max_length=200, blank=True)
+    withdrawn_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["engagement", "person"], name="publishing_grant_once_per_engagement"
+            )
+        ]
+
+    def __str__(self) -> str:
+        kinds = " and ".join(kind for kind, on in (("audio", self.audio), ("video", self.video)) if on)
+        return f"{self.person} may publish {kinds or 'nothing'} in {self.engagement}"

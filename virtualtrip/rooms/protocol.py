@@ -5,6 +5,7 @@ Envelope: `{type, id, seq, body}` from the app (seq counts per connection), `{ty
 the browser; an error answers the command it refuses with `in_response`. See docs/protocol.md.
 """
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -55,6 +56,27 @@ class SeatRevoked(Strict):
     type: Literal["seat.revoked"] = "seat.revoked"
     person: int
     reason: str
+
+
+class PublishingChanged(Strict):
+    """To one seat: what it may publish now (its role's rights or a live grant); the proxy checks
+    again on every offer and stops a publication that is no longer allowed."""
+
+    type: Literal["publishing.changed"] = "publishing.changed"
+    person: int
+    audio: bool
+    video: bool
+    until: datetime | None = None
+
+
+class TalkingChanged(Strict):
+    """To the room: a publisher started or stopped talking (Janus's audio-level events). `feed` is
+    the person's publisher id in the room, as the pages' tiles know it."""
+
+    type: Literal["talking.changed"] = "talking.changed"
+    person: int
+    talking: bool
+    feed: int | None = None
 
 
 def room_group(engagement_id: int) -> str:

@@ -8,9 +8,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from virtualtrip.rooms.capabilities import capability
 from virtualtrip.rooms.enums import AdmissionState, RecordingState, RoomStatus
 from virtualtrip.rooms.links import (
     FIRST_VERSION,
@@ -19,7 +21,14 @@ from virtualtrip.rooms.links import (
     has_expired,
     join_link_path,
 )
-from virtualtrip.rooms.models import Admission, JoinPass, RecordingTrack, Room, default_lobby_roles
+from virtualtrip.rooms.models import (
+    Admission,
+    JoinPass,
+    PublishingGrant,
+    RecordingTrack,
+    Room,
+    default_lobby_roles,
+)
 from virtualtrip.rooms.seats import Seat, display_name, participant_seat, staff_display, staff_seat
 from virtualtrip.trips.models import Engagement, Participant, Person
 
@@ -228,3 +237,30 @@ def recordings_waiting(ended_before: datetime) -> list[int]:
 
 def recording_tracks(engagement: Engagement) -> list[RecordingTrack]:
     return list(RecordingTrack.objects.filter(room__engagement=engagement).select_related("person"))
+
+
+def live_grants(now: datetime) -> "QuerySet[PublishingGrant]":
+    """Grants neither withdrawn nor past their `until`."""
+    return PublishingGrant.objects.filter(withdrawn_at__isnull=True).exclude(until__lte=now)
+
+
+def publishing_rights(
+    engagement_id: int, person_id: int | None, role: str, now: datetime
+) -> tuple[bool, bool]:
+    """(audio, video) this seat may publish now: its role's capability, or a live grant. Read
+    fresh by the proxy on every offer, so a grant or a withdrawal counts from the next one."""
+    can = capability(role)
+    audio, video = can.publishes_audio, can.publishes_video
+    if person_id is None or (audio and video):
+        return audio, video
+    grant = live_grants(now).filter(engagement_id=engagement_id, person_id=person_id).first()
+    if grant is None:
+        return audio, video
+    return audio or grant.audio, video or grant.video
+
+
+def expired_grants(now: datetime) -> list[tuple[int, int]]:
+    """(engagement id, person id) of the grants whose `until` has passed and that nobody withdrew:
+    the sweep withdraws them."""
+    expired = PublishingGrant.objects.filter(withdrawn_at__isnull=True, until__lte=now)
+    return list(expired.values_list("engagement_id", "person_id"))

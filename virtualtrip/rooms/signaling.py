@@ -4,10 +4,13 @@ A browser speaks the ordinary Janus protocol (janus.js) to the app; the app forw
 when the seat's role allows it. It fills in the room, the pin and the display name itself, so the
 browser never learns the room id, secret or pin and cannot rename itself; it refuses every VideoRoom
 request that manages rooms (create, destroy, kick, moderate, recording, forwarding); and it refuses
-an offer that sends a kind of media the role may not publish, or that it cannot read for certain.
+an offer that sends a kind of media the seat may not publish, or that it cannot read for certain.
+What a seat may publish is its role's right or a grant made during the meeting: the consumer reads
+it from the database before every message that could publish (`wants_rights`) and sets `rights`.
 Pure logic, no I/O: the consumer does the talking.
 """
 
+import itertools
 import re
 import time
 from dataclasses import dataclass, field
@@ -33,6 +36,9 @@ MAX_HANDLES = 64
 ID_FIELDS = ("session_id", "handle_id")
 TRACKED_VERBS = {"attach", "detach", "destroy"}
 """Requests whose success changes which sessions and handles the connection owns."""
+OWN_TRANSACTION = "vt-proxy-"
+"""The proxy's own requests on the page's Janus session (an unpublish on a withdrawal) carry
+transactions with this prefix; their answers go no further than the proxy."""
 
 
 def _short(value: object) -> str:
@@ -163,6 +169,70 @@ class SignalingPolicy:
     handle_sessions: dict[int, int] = field(default_factory=dict)
     pending: dict[str, tuple[str, int | None]] = field(default_factory=dict)
     """Requests waiting for Janus's answer, by transaction: the verb and the id it is about."""
+    rights: tuple[bool, bool] | None = None
+    """(audio, video) the seat may publish, as the consumer last read them; None: the role's."""
+    published: dict[int, set[str]] = field(default_factory=dict)
+    """Each publisher handle's publication: the kinds of media its last offer sends."""
+    own: set[str] = field(default_factory=set)
+    """The proxy's own requests still waiting for Janus's answer."""
+    _numbers: "itertools.count[int]" = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def allowed(self) -> set[str]:
+        """The kinds of media the seat may send now."""
+        audio, video = (
+            self.rights
+            if self.rights is not None
+            else (
+                self.seat.can.publishes_audio,
+                self.seat.can.publishes_video,
+            )
+        )
+        return {"application"} | ({"audio"} if audio else set()) | ({"video"} if video else set())
+
+    @property
+    def publishes(self) -> bool:
+        return bool(self.allowed - {"application"})
+
+    @staticmethod
+    def wants_rights(message: Message) -> bool:
+        """A message whose verdict depends on what the seat may publish: read the rights first."""
+        body = message.get("body")
+        request = body.get("request") if isinstance(body, dict) else None
+        return message.get("janus") == "message" and (
+            message.get("jsep") is not None or request in {"configure", "publish"}
+        )
+
+    def over_rights(self) -> list[int]:
+        """Publisher handles publishing more than the seat may now: the proxy unpublishes them."""
+        allowed = self.allowed
+        return [handle for handle, kinds in self.published.items() if not kinds <= allowed]
+
+    def unpublish(self, handle: int) -> Message:
+        """The proxy's own `unpublish` of a publisher handle's publication (Janus hangs up its
+        PeerConnection: whatever the page keeps sending goes nowhere). The handle stays listed as
+        publishing until Janus hangs it up: an unpublish that comes before the PeerConnection is up
+        fails, and the proxy tries again when Janus says the media started (`webrtcup`)."""
+        transaction = f"{OWN_TRANSACTION}{next(self._numbers)}"
+        self.own.add(transaction)
+        return self._signed(
+            {
+                "janus": "message",
+                "session_id": self.handle_sessions.get(handle),
+                "handle_id": handle,
+                "transaction": transaction,
+                "body": {"request": "unpublish"},
+            }
+        )
+
+    def is_own(self, message: Message) -> bool:
+        """An answer to one of the proxy's own requests (an `ack` first, then the event)."""
+        transaction = message.get("transaction")
+        if not isinstance(transaction, str) or transaction not in self.own:
+            return False
+        if message.get("janus") != "ack":
+            self.own.discard(transaction)
+        return True
 
     # browser → Janus
     def inbound(self, message: Message) -> Message | Refusal:
@@ -171,7 +241,7 @@ class SignalingPolicy:
             return shape
         verb = message["janus"]
         transaction = message["transaction"]
-        if transaction in self.pending:
+        if transaction in self.pending or transaction.startswith(OWN_TRANSACTION):
             return Refusal(400, "a request with this transaction is still waiting for its answer")
         if verb == "create":
             return self._create(transaction)
@@ -233,6 +303,7 @@ class SignalingPolicy:
             rewritten = self._only(body, SUBSCRIBER_CONFIGURE_KEYS)
         elif request in {"unpublish", "leave"} and kind is not None:
             rewritten = {"request": request}
+            self.published.pop(handle, None)
         elif request in SUBSCRIBER_REQUESTS and kind == SUBSCRIBER:
             rewritten = self._only(body, {"streams", "feed", "substream", "temporal"})
         else:
@@ -250,6 +321,8 @@ class SignalingPolicy:
             rewritten["filename"] = recording_base(self.seat.key, time.time_ns() // 1_000_000)
         # Only a request about to be forwarded changes what the connection knows.
         self.handles[handle] = kind
+        if kind == PUBLISHER and jsep is not None:
+            self.published[handle] = sent_media_kinds(jsep.get("sdp", ""))
         return self._signed({**message, "body": rewritten})
 
     def _join(self, kind: str | None, body: Message) -> tuple[str, Message] | Refusal:
@@ -279,7 +352,7 @@ class SignalingPolicy:
 
     def _publish(self, body: Message, jsep: Any) -> Message | Refusal:
         sends_media = jsep is not None or body.get("request") == "publish"
-        if sends_media and not self.seat.can.publishes:
+        if sends_media and not self.publishes:
             return Refusal(403, f"the {self.seat.role} role watches and listens: publishing is not allowed")
         return self._only(body, PUBLISHER_CONFIGURE_KEYS)
 
@@ -291,16 +364,11 @@ class SignalingPolicy:
             return None if request == "start" and jsep.get("type") == "answer" else refused
         if kind != PUBLISHER or request not in {"configure", "publish"} or jsep.get("type") != "offer":
             return refused
-        allowed = {"application"}
-        if self.seat.can.publishes_audio:
-            allowed.add("audio")
-        if self.seat.can.publishes_video:
-            allowed.add("video")
         try:
             sent = sent_media_kinds(jsep.get("sdp", ""))
         except UnclearOffer as unclear:
             return Refusal(400, f"the offer is refused: {unclear}")
-        return None if sent <= allowed else refused
+        return None if sent <= self.allowed else refused
 
     @staticmethod
     def _only(body: Message, allowed: set[str]) -> Message | Refusal:
@@ -320,8 +388,10 @@ class SignalingPolicy:
         answered = message.get("janus")
         if pending is not None and answered in {"success", "error"}:
             self._settle(*pending, message if answered == "success" else None)
-        elif answered == "detached":
-            self._forget_handle(message.get("sender"))
+        elif answered in {"detached", "hangup"}:
+            self.published.pop(message.get("sender"), None)  # type: ignore[arg-type]
+            if answered == "detached":
+                self._forget_handle(message.get("sender"))
         elif answered == "timeout":
             self._forget_session(message.get("session_id"))
         data = message.get("plugindata", {}).get("data")
@@ -346,6 +416,7 @@ class SignalingPolicy:
 
     def _forget_handle(self, handle: Any) -> None:
         self.handles.pop(handle, None)
+        self.published.pop(handle, None)
         self.handle_sessions.pop(handle, None)
 
     def _forget_session(self, session: Any) -> None:

@@ -1,18 +1,25 @@
 """Rooms react to the itinerary: a person taken off an engagement loses their seat at once, and a
-person whose participation changed (a new role, from a re-import or the admin) takes it anew."""
+person whose participation changed (a new role, from a re-import or the admin) takes it anew.
+
+Rooms also tell other apps what happens in a meeting, without knowing them: `talking_changed`.
+"""
 
 from typing import Any
 
 from django.db.models.signals import post_delete, pre_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
-from virtualtrip.rooms.actions import do_recheck_seats, do_revoke_participant
+from virtualtrip.rooms import actions
 from virtualtrip.trips.models import Participant
+
+talking_changed = Signal()
+"""Sent by `actions.do_note_talking` with `engagement_id`, `person_id`, `talking` (bool) and `at`
+(an aware datetime, when the proxy saw Janus's event), for every start and stop, undebounced."""
 
 
 @receiver(post_delete, sender=Participant, dispatch_uid="rooms.revoke_removed_participant")
 def revoke_removed_participant(sender: type[Participant], instance: Participant, **kwargs: Any) -> None:
-    do_revoke_participant(instance.engagement_id, instance.person_id)
+    actions.do_revoke_participant(instance.engagement_id, instance.person_id)
 
 
 @receiver(pre_save, sender=Participant, dispatch_uid="rooms.recheck_participant_with_a_new_role")
@@ -24,4 +31,4 @@ def recheck_participant_with_a_new_role(
         return
     before = Participant.objects.filter(pk=instance.pk).values_list("role", flat=True).first()
     if before is not None and before != instance.role:
-        do_recheck_seats(instance.engagement_id, [instance.person_id])
+        actions.do_recheck_seats(instance.engagement_id, [instance.person_id])

@@ -65,6 +65,7 @@ def _room_context(request: HttpRequest, engagement: Engagement, seat: Seat) -> d
     now = timezone.now()
     status = queries.room_status(engagement, room, now)
     following = queries.next_engagement(engagement, seat)
+    audio, video = queries.publishing_rights(engagement.pk, seat.person_id, seat.role, now)
     return {
         "engagement": engagement,
         "trip": engagement.trip,
@@ -75,12 +76,17 @@ def _room_context(request: HttpRequest, engagement: Engagement, seat: Seat) -> d
         "opens_before_minutes": settings.ROOM_OPENS_BEFORE_MINUTES,
         "next_engagement": following,
         "next_times": times_sentence(following, engagement.trip) if following else "",
+        "publishes_audio": audio,
+        "publishes_video": video,
+        "room_panels": list(getattr(settings, "ROOM_PANELS", [])),
         "room_config": {
             "engagement": engagement.pk,
             "janus": f"/ws/rooms/{engagement.pk}/janus/",
             "control": f"/ws/rooms/{engagement.pk}/control/",
-            "publishAudio": seat.can.publishes_audio,
-            "publishVideo": seat.can.publishes_video,
+            "publishAudio": audio,
+            "publishVideo": video,
+            "rolePublishes": {"audio": seat.can.publishes_audio, "video": seat.can.publishes_video},
+            "person": seat.person_id,
             "inLobby": seat.in_lobby,
             "keepsLobby": seat.can.keeps_lobby,
             "display": seat.display,
