@@ -25,6 +25,9 @@ def engagement_form(trip: Trip, **changes: str) -> dict[str, str]:
         "timezone": "America/Mexico_City",
         "location": "Mexico City",
         "coverage": "closed_press",
+        "ground_rules": "on_record",
+        "queue_policy": "first_come",
+        "queue_priority": "[]",
         "position": "5",
         "participants-TOTAL_FORMS": "1",
         "participants-INITIAL_FORMS": "0",
@@ -130,3 +133,79 @@ def test_admin_refuses_unknown_country_on_a_person(admin_client_: Client, trip: 
         },
     )
     assert errors(response) == ["unknown country 'XX': use an ISO 3166-1 alpha-2 code such as MX"]
+
+
+def test_admin_saves_ground_rules_with_an_embargo_in_the_engagements_zone(
+    admin_client_: Client, trip: Trip
+) -> None:
+    form = engagement_form(
+        trip,
+        timezone="Asia/Kathmandu",
+        starts_local="2021-02-27 10:00",
+        ends_local="2021-02-27 11:00",
+        ground_rules="background",
+        attribution="A SENIOR STATE DEPARTMENT OFFICIAL",
+        embargo_local="2021-02-27 12:00",
+        queue_policy="priority",
+        queue_priority='["NP", "Kantipur"]',
+    )
+    response = admin_client_.post("/admin/trips/engagement/add/", form)
+    assert response.status_code == 302, errors(response)
+    saved = Engagement.objects.get(key="mx-lunch")
+    assert (saved.ground_rules, saved.embargo_until, saved.queue_priority) == (
+        "background",
+        datetime(2021, 2, 27, 6, 15, tzinfo=UTC),
+        ["NP", "Kantipur"],
+    )
+    page = admin_client_.get(f"/admin/trips/engagement/{saved.pk}/change/").content.decode()
+    assert 'value="2021-02-27 12:00:00"' in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"ground_rules": "background"},
+            "on background an attribution is required: how the press names the speaker, "
+            "e.g. A SENIOR STATE DEPARTMENT OFFICIAL",
+        ),
+        (
+            {"attribution": "AN OFFICIAL"},
+            "an attribution goes with background only (on the record the speaker is named): "
+            "remove it or set the rule to background",
+        ),
+        (
+            {"ground_rules": "off_record", "embargo_local": "2021-02-26 14:00"},
+            "off the record nothing may ever be published: no embargo",
+        ),
+        (
+            {"queue_priority": '["MX"]'},
+            "a priority list goes with order priority only: remove it or set the order",
+        ),
+        (
+            {"queue_policy": "priority", "queue_priority": '["CBC", "cbc"]'},
+            "'cbc' is listed twice in priority (first as entry 1)",
+        ),
+        (
+            {"queue_policy": "priority", "queue_priority": '["mx"]'},
+            "country codes are written in capitals: 'MX', not 'mx'",
+        ),
+    ],
+)
+def test_admin_holds_ground_rules_and_priority_to_the_trip_files_rules(
+    admin_client_: Client, trip: Trip, changes: dict[str, str], expected: str
+) -> None:
+    response = admin_client_.post("/admin/trips/engagement/add/", engagement_form(trip, **changes))
+    assert (response.status_code, errors(response)) == (200, [expected])
+    assert not Engagement.objects.filter(key="mx-lunch").exists()
+
+
+def test_admin_shows_who_was_added_outside_the_trip_file(admin_client_: Client, trip: Trip) -> None:
+    from virtualtrip.trips.actions import do_add_press_participant
+
+    engagement = Engagement.objects.get(key="us-press")
+    added = do_add_press_participant(engagement, name="李雷", outlet="新华社", country="CN", acting_user=None)
+    page = admin_client_.get("/admin/trips/person/?from_trip_file__exact=0").content.decode()
+    assert "李雷" in page
+    assert "Ana Minister" not in page
+    assert admin_client_.get(f"/admin/trips/person/{added.person_id}/change/").status_code == 200

@@ -15,8 +15,18 @@ class ParticipantInline(admin.TabularInline):  # type: ignore[type-arg]
 class EngagementAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = EngagementForm
     inlines = [ParticipantInline]
-    list_display = ["title", "trip", "kind", "starts_at", "timezone", "coverage", "public", "record"]
-    list_filter = ["trip", "kind", "coverage", "public", "record"]
+    list_display = [
+        "title",
+        "trip",
+        "kind",
+        "starts_at",
+        "timezone",
+        "coverage",
+        "ground_rules",
+        "public",
+        "record",
+    ]
+    list_filter = ["trip", "kind", "coverage", "ground_rules", "queue_policy", "public", "record"]
     search_fields = ["key", "title"]
 
 
@@ -38,8 +48,9 @@ class TripAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     form = PersonForm
-    list_display = ["name", "key", "trip", "title", "country", "outlet"]
-    list_filter = ["trip", "country"]
+    list_display = ["name", "key", "trip", "title", "country", "outlet", "from_trip_file"]
+    list_filter = ["trip", "from_trip_file", "country"]
+    readonly_fields = ["from_trip_file"]
     search_fields = ["key", "name", "label", "outlet"]
 
 

@@ -40,3 +40,21 @@ class Role(models.TextChoices):
 
 # Roles of people who join from the destination and keep its office hours.
 LOCAL_HOURS_ROLES = frozenset({Role.COUNTERPART, Role.HOST, Role.GUIDE})
+
+
+class GroundRules(models.TextChoices):
+    """What the press may do with what is said in an engagement."""
+
+    ON_RECORD = "on_record", _("On the record")
+    # Translators: the press may report what is said, attributed to a description of the speaker
+    # ("a senior official"), never to their name.
+    BACKGROUND = "background", _("On background")
+    OFF_RECORD = "off_record", _("Off the record")
+
+
+class QueuePolicy(models.TextChoices):
+    """The order in which the moderator's queue of questions is offered."""
+
+    FIRST_COME = "first_come", _("First come, first served")
+    ONE_PER_OUTLET = "one_per_outlet", _("One question per outlet until every outlet has asked")
+    PRIORITY = "priority", _("Priority list first")

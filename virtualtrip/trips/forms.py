@@ -10,7 +10,13 @@ from django.core.validators import ProhibitNullCharactersValidator
 from virtualtrip.trips.models import Destination, Engagement, Person, Trip
 from virtualtrip.trips.queries import overlapping_engagements
 from virtualtrip.trips.times import WallTimeError, get_zone, resolve_wall_time
-from virtualtrip.trips.validators import SUMMARY_MAX_LENGTH, timezone_problem, validate_text
+from virtualtrip.trips.validators import (
+    SUMMARY_MAX_LENGTH,
+    attribution_problem,
+    queue_priority_problems,
+    timezone_problem,
+    validate_text,
+)
 
 
 class PlainTextForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -55,12 +61,18 @@ class DestinationForm(PlainTextForm):
 
 
 class EngagementForm(PlainTextForm):
-    """Times are typed as wall times in the engagement's zone, as in the trip file."""
+    """Times are typed as wall times in the engagement's zone, as in the trip file, and the ground
+    rules and the order of questions are held to the trip file's rules."""
 
     starts_local = forms.DateTimeField(
         label="Starts", help_text="Local wall time in the zone below, e.g. 2021-02-26 10:15"
     )
     ends_local = forms.DateTimeField(label="Ends", help_text="Local wall time in the zone below")
+    embargo_local = forms.DateTimeField(
+        label="Embargo until",
+        required=False,
+        help_text="Optional. Local wall time in the engagement's zone; not off the record.",
+    )
 
     class Meta:
         model = Engagement
@@ -77,6 +89,11 @@ class EngagementForm(PlainTextForm):
             "coverage",
             "public",
             "record",
+            "ground_rules",
+            "attribution",
+            "embargo_local",
+            "queue_policy",
+            "queue_priority",
             "position",
         ]
 
@@ -87,12 +104,15 @@ class EngagementForm(PlainTextForm):
             zone = get_zone(engagement.timezone)
             self.initial["starts_local"] = engagement.starts_at.astimezone(zone).replace(tzinfo=None)
             self.initial["ends_local"] = engagement.ends_at.astimezone(zone).replace(tzinfo=None)
+            if engagement.embargo_until is not None:
+                self.initial["embargo_local"] = engagement.embargo_until.astimezone(zone).replace(tzinfo=None)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         trip, destination = data.get("trip"), data.get("destination")
         if trip and destination and destination.trip_id != trip.pk:
             self.add_error("destination", "this destination belongs to another trip")
+        self._check_press_terms(data)
         zone_name = data.get("timezone")
         if not zone_name or timezone_problem(zone_name):
             return data
@@ -102,7 +122,26 @@ class EngagementForm(PlainTextForm):
             if ends <= starts:
                 self.add_error("ends_local", "ends must be after starts")
             self.instance.starts_at, self.instance.ends_at = starts, ends
+        if data.get("embargo_local") is None:
+            self.instance.embargo_until = None
+        elif data.get("ground_rules") == "off_record":
+            self.add_error("embargo_local", "off the record nothing may ever be published: no embargo")
+        else:
+            self.instance.embargo_until = self._instant("embargo_local", zone_name)
         return data
+
+    def _check_press_terms(self, data: dict[str, Any]) -> None:
+        """The trip file's rules for the attribution and the priority list (an embargo before the
+        start, a warning in the trip file, is taken as typed)."""
+        rule, attribution = data.get("ground_rules"), data.get("attribution")
+        if rule and attribution is not None:
+            problem = attribution_problem(rule, attribution)
+            if problem:
+                self.add_error("attribution", problem)
+        policy, priority = data.get("queue_policy"), data.get("queue_priority")
+        if policy and isinstance(priority, list) and "queue_priority" not in self.errors:
+            for _index, message in queue_priority_problems(policy, priority):
+                self.add_error("queue_priority", message)
 
     def _instant(self, field: str, zone_name: str) -> datetime | None:
         value = self.cleaned_data.get(field)

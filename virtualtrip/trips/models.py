@@ -6,8 +6,15 @@ Times are stored in UTC; every engagement keeps the IANA zone its local times ar
 from django.db import models
 from django.urls import reverse
 
-from virtualtrip.trips.enums import Coverage, EngagementKind, Role
-from virtualtrip.trips.validators import validate_country, validate_languages, validate_timezone
+from virtualtrip.trips.enums import Coverage, EngagementKind, GroundRules, QueuePolicy, Role
+from virtualtrip.trips.validators import (
+    ATTRIBUTION_MAX_LENGTH,
+    validate_attribution_text,
+    validate_country,
+    validate_languages,
+    validate_queue_priority,
+    validate_timezone,
+)
 
 
 class Trip(models.Model):
@@ -47,6 +54,11 @@ class Person(models.Model):
     )
     outlet = models.CharField(max_length=200, blank=True, help_text="Journalists: their outlet")
     position = models.PositiveIntegerField(default=0)
+    from_trip_file = models.BooleanField(
+        default=True,
+        help_text="Unticked: added for one engagement (an accredited journalist, a town hall's audience); "
+        "a re-import keeps them and an export leaves them out.",
+    )
 
     class Meta:
         ordering = ["trip", "position", "key"]
@@ -94,6 +106,27 @@ class Engagement(models.Model):
     record = models.BooleanField(
         default=False, help_text="Ticked: the media server records the room and keeps its audio."
     )
+    ground_rules = models.CharField(max_length=16, choices=GroundRules.choices, default=GroundRules.ON_RECORD)
+    attribution = models.CharField(
+        max_length=ATTRIBUTION_MAX_LENGTH,
+        blank=True,
+        validators=[validate_attribution_text],
+        help_text="On background only: how the press names the speaker, "
+        "e.g. A SENIOR STATE DEPARTMENT OFFICIAL.",
+    )
+    embargo_until = models.DateTimeField(
+        null=True, blank=True, help_text="Nothing said may be published before this time."
+    )
+    queue_policy = models.CharField(
+        max_length=16, choices=QueuePolicy.choices, default=QueuePolicy.FIRST_COME
+    )
+    queue_priority = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_queue_priority],
+        help_text="With the priority order: outlets' names or ISO 3166-1 alpha-2 codes, in order, "
+        'e.g. ["MX", "CBC"].',
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -103,6 +136,14 @@ class Engagement(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),
                 name="engagement_ends_after_start",
+            ),
+            # The press needs an attribution on background, and one anywhere else would mislead.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(ground_rules=GroundRules.BACKGROUND) & ~models.Q(attribution="")
+                    | ~models.Q(ground_rules=GroundRules.BACKGROUND) & models.Q(attribution="")
+                ),
+                name="engagement_attribution_on_background_only",
             ),
         ]
 

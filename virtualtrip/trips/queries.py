@@ -13,8 +13,10 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
+from virtualtrip.trips.enums import GroundRules, QueuePolicy
 from virtualtrip.trips.models import Destination, Engagement, Participant, Person, Trip
 from virtualtrip.trips.times import UTC, get_zone
+from virtualtrip.trips.validators import is_priority_country, priority_key
 
 Viewer = AbstractBaseUser | AnonymousUser | None
 
@@ -34,18 +36,22 @@ def get_trip(slug: str) -> Trip:
 
 
 def visible_engagements(trip: Trip, viewer: Viewer = None) -> QuerySet[Engagement]:
+    """The engagements the viewer may see, with their participants: for the public only the trip
+    file's people, never those added for one engagement (accredited journalists, an audience)."""
+    staff = sees_private(viewer)
+    participants = Participant.objects.select_related("person").order_by("position")
     engagements = (
         Engagement.objects.filter(trip=trip)
         .select_related("destination")
         .prefetch_related(
             Prefetch(
                 "participants",
-                queryset=Participant.objects.select_related("person").order_by("position"),
+                queryset=participants if staff else participants.filter(person__from_trip_file=True),
             )
         )
         .order_by("starts_at", "position")
     )
-    return engagements if sees_private(viewer) else engagements.filter(public=True)
+    return engagements if staff else engagements.filter(public=True)
 
 
 def get_engagement(trip: Trip, key: str, viewer: Viewer = None) -> Engagement:
@@ -199,10 +205,12 @@ def visible_destinations(trip: Trip, viewer: Viewer = None) -> list[Destination]
 
 
 def visible_people(trip: Trip, viewer: Viewer = None) -> QuerySet[Person]:
-    """The trip's people; for the public, only the principal and those in public engagements."""
+    """The trip's people; for the public, only the principal and the trip file's people in public
+    engagements (never those added for one engagement)."""
     people = Person.objects.filter(trip=trip).order_by("position", "key")
     if sees_private(viewer):
         return people
+    people = people.filter(from_trip_file=True)
     in_public = Participant.objects.filter(engagement__trip=trip, engagement__public=True)
     principal = people.filter(pk=trip.principal_id) if trip.principal_id else people.none()
     return people.filter(pk__in=in_public.values("person")) | principal
@@ -238,3 +246,49 @@ def overlapping_engagements(
     if besides is not None and besides.pk:
         found = found.exclude(pk=besides.pk)
     return list(found.order_by("starts_at"))
+
+
+@dataclass(frozen=True)
+class GroundRulesView:
+    """An engagement's ground rules as the room shows them. `hides_names`: on background the press
+    must never be sent the speakers' names, only `attribution`."""
+
+    rule: GroundRules
+    attribution: str
+    embargo_until: datetime | None
+    hides_names: bool
+
+
+def ground_rules(engagement: Engagement) -> GroundRulesView:
+    rule = GroundRules(engagement.ground_rules)
+    return GroundRulesView(
+        rule=rule,
+        attribution=engagement.attribution,
+        embargo_until=engagement.embargo_until,
+        hides_names=rule is GroundRules.BACKGROUND,
+    )
+
+
+@dataclass(frozen=True)
+class QuestionOrder:
+    """How an engagement's queue of questions is ordered. With the priority policy, `priority` holds
+    outlets' names and ISO 3166-1 country codes, the first the most favoured."""
+
+    policy: QueuePolicy
+    priority: tuple[str, ...]
+
+    def rank(self, *, outlet: str, country: str) -> int:
+        """The place in the priority list of the first entry naming this outlet (case and spacing
+        aside) or this country; len(priority) for a journalist no entry names, who comes after."""
+        wanted_outlet = priority_key(outlet)
+        for index, entry in enumerate(self.priority):
+            if is_priority_country(entry):
+                if entry == country:
+                    return index
+            elif priority_key(entry) == wanted_outlet:
+                return index
+        return len(self.priority)
+
+
+def question_order(engagement: Engagement) -> QuestionOrder:
+    return QuestionOrder(QueuePolicy(engagement.queue_policy), tuple(engagement.queue_priority))

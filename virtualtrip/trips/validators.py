@@ -122,3 +122,116 @@ def validate_languages(codes: object) -> None:
         raise ValidationError('languages must be a list of ISO 639-1 codes, e.g. ["en", "fr"]')
     for code in codes:
         _raise_for(language_problem(code))
+
+
+ATTRIBUTION_MAX_LENGTH = 200
+PRIORITY_ENTRY_MAX_LENGTH = 200
+PRIORITY_MAX_ENTRIES = 100
+_TWO_LETTERS = re.compile("[A-Za-z]{2}")
+LINE_BREAK = re.compile("[\t\n\r\x85]")
+
+
+def attribution_problem(rule: str, attribution: str) -> str | None:
+    """The attribution goes with background only: there it is how the press must name the speaker,
+    and on or off the record it would mislead (the first names the speaker, the second nothing)."""
+    if rule == "background":
+        if not attribution.strip():
+            return (
+                "on background an attribution is required: how the press names the speaker, "
+                "e.g. A SENIOR STATE DEPARTMENT OFFICIAL"
+            )
+        if len(attribution) > ATTRIBUTION_MAX_LENGTH:
+            return (
+                f"attribution is {len(attribution):,} characters long; "
+                f"it may be at most {ATTRIBUTION_MAX_LENGTH}"
+            )
+        return text_problem(attribution) or _one_line_problem("attribution", attribution)
+    if attribution:
+        words = "on the record the speaker is named" if rule == "on_record" else "off the record nothing is"
+        return f"an attribution goes with background only ({words}): remove it or set the rule to background"
+    return None
+
+
+def _one_line_problem(what: str, text: str) -> str | None:
+    if LINE_BREAK.search(text):
+        return f"{what} must be one line: it is shown on video labels and in the queue"
+    return None
+
+
+def is_priority_country(entry: str) -> bool:
+    """Whether a priority entry names a country (two capitals of ISO 3166-1) rather than an outlet."""
+    return len(entry) == 2 and entry.isupper() and pycountry.countries.get(alpha_2=entry) is not None
+
+
+def priority_entry_problem(entry: str) -> str | None:
+    """What makes one entry of a priority list unusable, or None."""
+    if not entry.strip():
+        return "a priority entry is empty: write an outlet's name or a country code such as MX"
+    if len(entry) > PRIORITY_ENTRY_MAX_LENGTH:
+        return (
+            f"priority entry is {len(entry):,} characters long; "
+            f"it may be at most {PRIORITY_ENTRY_MAX_LENGTH} (the length of an outlet)"
+        )
+    problem = text_problem(entry)
+    if problem:
+        return f"a priority entry {problem}"
+    if LINE_BREAK.search(entry):
+        return "a priority entry must be one line: an outlet's name or a country code"
+    if _TWO_LETTERS.fullmatch(entry) and not entry.isupper() and is_priority_country(entry.upper()):
+        return f"country codes are written in capitals: '{entry.upper()}', not '{entry}'"
+    return None
+
+
+def priority_entry_warning(entry: str) -> str | None:
+    """Two capitals that name no country are read as an outlet (AP): said, in case a code was meant."""
+    if _TWO_LETTERS.fullmatch(entry) and entry.isupper() and not is_priority_country(entry):
+        return (
+            f"priority entry '{entry}' is no ISO 3166-1 country code, so it is read as an outlet's "
+            f"name{did_you_mean(entry, country_codes())}"
+        )
+    return None
+
+
+def priority_key(entry: str) -> str:
+    """How entries and outlets are compared: case and spacing aside ('The  Globe' is 'the globe')."""
+    return " ".join(entry.split()).casefold()
+
+
+def queue_priority_problems(policy: str, entries: list[str]) -> list[tuple[int | None, str]]:
+    """(index of the entry or None for the whole list, message) for each problem of a priority list."""
+    if policy != "priority":
+        if entries:
+            return [(None, "a priority list goes with order priority only: remove it or set the order")]
+        return []
+    if not entries:
+        return [(None, "order priority needs a priority list of outlets or country codes, e.g. [MX, CBC]")]
+    if len(entries) > PRIORITY_MAX_ENTRIES:
+        return [(None, f"a priority list holds at most {PRIORITY_MAX_ENTRIES} entries, not {len(entries):,}")]
+    problems: list[tuple[int | None, str]] = []
+    first: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        problem = priority_entry_problem(entry)
+        key = priority_key(entry)
+        if problem:
+            problems.append((index, problem))
+        elif key in first:
+            problems.append(
+                (index, f"'{entry}' is listed twice in priority (first as entry {first[key] + 1})")
+            )
+        else:
+            first[key] = index
+    return problems
+
+
+def validate_queue_priority(entries: object) -> None:
+    """Model-field validator: a list of texts, each usable, none twice (the policy is the form's)."""
+    if not isinstance(entries, list) or not all(isinstance(entry, str) for entry in entries):
+        raise ValidationError('the priority list is a list of outlets or country codes, e.g. ["MX", "CBC"]')
+    problems = queue_priority_problems("priority", entries) if entries else []
+    if problems:
+        raise ValidationError([message for _index, message in problems])
+
+
+def validate_attribution_text(text: str) -> None:
+    """Model-field validator: the attribution's own shape (whether one is wanted is the rule's)."""
+    _raise_for(text_problem(text) or _one_line_problem("attribution", text))

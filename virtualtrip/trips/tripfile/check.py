@@ -2,7 +2,7 @@
 
 Checks run in two passes: the shape (keys, types, vocabularies, references to people) over the whole
 file, then, when the shape is right, what needs the whole trip (times in their zones, duplicate ids,
-one person in two places at once).
+one person in two places at once, the ground rules and the order of questions).
 """
 
 from collections import defaultdict
@@ -20,7 +20,12 @@ from virtualtrip.trips.times import get_zone, parse_moment
 from virtualtrip.trips.tripfile import FORMAT, source
 from virtualtrip.trips.tripfile.problems import LineMap, Path, Problem, Severity, TripFileError, shown
 from virtualtrip.trips.tripfile.spec import EngagementSpec, TripFileSpec
-from virtualtrip.trips.validators import did_you_mean
+from virtualtrip.trips.validators import (
+    attribution_problem,
+    did_you_mean,
+    priority_entry_warning,
+    queue_priority_problems,
+)
 
 LOCAL_DAY_STARTS = time(7, 0)
 LOCAL_DAY_ENDS = time(21, 0)
@@ -35,6 +40,7 @@ class PlannedEngagement:
     ends_at: datetime
     timezone: str
     path: Path
+    embargo_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -49,11 +55,13 @@ def check_trip_file(raw: bytes) -> PlannedTrip:
     """The checked trip, or `TripFileError` listing every problem found."""
     data, lines = source.load(source.decode(raw))
     spec = _validate_shape(data, lines)
-    planned, problems = _plan_engagements(spec, lines)
-    problems += _duplicate_ids(spec, lines) + _double_bookings(planned, lines)
+    planned, found = _plan_engagements(spec, lines)
+    found += _duplicate_ids(spec, lines) + _double_bookings(planned, lines)
+    problems = [problem for problem in found if problem.severity is Severity.ERROR]
     if problems:
         raise TripFileError(problems)
-    return PlannedTrip(spec, planned, sorted(_outside_local_hours(planned, lines)))
+    warnings = [problem for problem in found if problem.severity is Severity.WARNING]
+    return PlannedTrip(spec, planned, sorted(warnings + _outside_local_hours(planned, lines)))
 
 
 def _validate_shape(data: Any, lines: LineMap) -> TripFileSpec:
@@ -148,6 +156,7 @@ def _fields_at(loc: tuple[int | str, ...]) -> list[str]:
 
 
 def _plan_engagements(spec: TripFileSpec, lines: LineMap) -> tuple[list[PlannedEngagement], list[Problem]]:
+    """The engagements in UTC, and the problems found in them (warnings among them)."""
     planned: list[PlannedEngagement] = []
     problems: list[Problem] = []
     for d, destination in enumerate(spec.destinations):
@@ -157,6 +166,8 @@ def _plan_engagements(spec: TripFileSpec, lines: LineMap) -> tuple[list[PlannedE
             zone = get_zone(zone_name)
             starts = _moment(engagement.starts, zone, (*path, "starts"), lines, problems)
             ends = _moment(engagement.ends, zone, (*path, "ends"), lines, problems)
+            embargo = _ground_rules(engagement, zone, starts, path, lines, problems)
+            problems += _questions(engagement, path, lines)
             if starts is None or ends is None:
                 continue
             if ends <= starts:
@@ -168,7 +179,7 @@ def _plan_engagements(spec: TripFileSpec, lines: LineMap) -> tuple[list[PlannedE
                     )
                 )
                 continue
-            planned.append(PlannedEngagement(engagement, d, e, starts, ends, zone_name, path))
+            planned.append(PlannedEngagement(engagement, d, e, starts, ends, zone_name, path, embargo))
             problems += _repeated_participants(engagement, path, lines)
     return planned, problems
 
@@ -181,6 +192,70 @@ def _moment(
     except ValueError as error:
         problems.append(Problem(lines.line_of(path), f"{path[-1]}: {error}"))
         return None
+
+
+def _ground_rules(
+    engagement: EngagementSpec,
+    zone: ZoneInfo,
+    starts: datetime | None,
+    path: Path,
+    lines: LineMap,
+    problems: list[Problem],
+) -> datetime | None:
+    """The ground rules' problems, and the embargo as an instant.
+
+    An embargo that lifts before the engagement starts embargoes nothing: most likely a wrong day or
+    zone, but a planner may mean it (the briefing moved earlier), so it is a warning, not a refusal.
+    Off the record nothing may ever be reported, so an embargo there is refused."""
+    rules = engagement.ground_rules
+    at: Path = (*path, "ground_rules")
+    problem = attribution_problem(rules.rule, rules.attribution)
+    if problem:
+        place = (*at, "attribution") if rules.attribution else (*at, "rule")
+        problems.append(Problem(lines.line_of(place), f"engagement '{engagement.id}': {problem}"))
+    if rules.embargo is None:
+        return None
+    line = lines.line_of((*at, "embargo"))
+    if rules.rule == "off_record":
+        problems.append(
+            Problem(
+                line,
+                f"engagement '{engagement.id}' is off the record, so nothing said in it may ever be "
+                "published: an embargo (when it may be) contradicts it; remove one or the other",
+            )
+        )
+        return None
+    embargo = _moment(rules.embargo, zone, (*at, "embargo"), lines, problems)
+    if embargo is not None and starts is not None and embargo <= starts:
+        problems.append(
+            Problem(
+                line,
+                f"engagement '{engagement.id}': the embargo ({rules.embargo}) lifts before the "
+                f"engagement starts ({engagement.starts}), so it embargoes nothing; check its day "
+                f"and zone ({zone.key})",
+                Severity.WARNING,
+            )
+        )
+    return embargo
+
+
+def _questions(engagement: EngagementSpec, path: Path, lines: LineMap) -> list[Problem]:
+    questions = engagement.questions
+    at: Path = (*path, "questions")
+    problems = []
+    for index, message in queue_priority_problems(questions.order, list(questions.priority)):
+        place: Path = (*at, "priority")
+        if index is not None:
+            place = (*place, index)
+        elif place not in lines.lines:
+            place = (*at, "order")
+        problems.append(Problem(lines.line_of(place), f"engagement '{engagement.id}': {message}"))
+    if questions.order == "priority":
+        for index, entry in enumerate(questions.priority):
+            warning = priority_entry_warning(entry)
+            if warning:
+                problems.append(Problem(lines.line_of((*at, "priority", index)), warning, Severity.WARNING))
+    return problems
 
 
 def _repeated_participants(engagement: EngagementSpec, path: Path, lines: LineMap) -> list[Problem]:

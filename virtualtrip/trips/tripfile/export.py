@@ -1,21 +1,27 @@
 """Writing a stored trip back as a `virtualtrip/1` file that imports to the identical trip.
 
-A key that holds its default (no outlet, no languages, not public...) is left out, as a planner
-would leave it out: the defaults are the spec's, so the file reads back to the same values.
+A key that holds its default (no outlet, no languages, not public, on the record...) is left out, as
+a planner would leave it out: the defaults are the spec's, so the file reads back to the same values.
+People added outside the file (accredited journalists, a town hall's audience) are left out: a
+re-import keeps them.
 """
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
+from django.db.models import Prefetch
 from pydantic import BaseModel
 
-from virtualtrip.trips.models import Destination, Engagement, Person, Trip
+from virtualtrip.trips.models import Destination, Engagement, Participant, Person, Trip
 from virtualtrip.trips.times import get_zone, wall_time_text
 from virtualtrip.trips.tripfile import FORMAT
 from virtualtrip.trips.tripfile.spec import (
     DestinationSpec,
     EngagementSpec,
+    GroundRulesSpec,
     PersonSpec,
+    QuestionsSpec,
     TripFileSpec,
     TripSpec,
 )
@@ -25,11 +31,16 @@ def export_trip(trip: Trip) -> str:
     document = {
         "format": FORMAT,
         "trip": _trip(trip),
-        "people": [_person(person) for person in trip.people.order_by("position", "key")],
+        "people": [
+            _person(person) for person in trip.people.filter(from_trip_file=True).order_by("position", "key")
+        ],
         "destinations": [
             _destination(destination)
             for destination in trip.destinations.order_by("position").prefetch_related(
-                "engagements__participants__person"
+                Prefetch(
+                    "engagements__participants",
+                    queryset=Participant.objects.filter(person__from_trip_file=True).select_related("person"),
+                )
             )
         ],
     }
@@ -100,9 +111,30 @@ def _engagement(engagement: Engagement, destination: Destination) -> dict[str, A
         "coverage": engagement.coverage,
         "public": engagement.public,
         "record": engagement.record,
+    }
+    ground_rules = _ground_rules(engagement, zone)
+    if ground_rules:
+        item["ground_rules"] = ground_rules
+    questions = _without_defaults(
+        {"order": engagement.queue_policy, "priority": list(engagement.queue_priority)}, QuestionsSpec
+    )
+    if questions:
+        item["questions"] = questions
+    item |= {
         "participants": [
             {"person": p.person.key, "role": p.role}
             for p in sorted(engagement.participants.all(), key=lambda p: p.position)
         ],
     }
     return _without_defaults(item, EngagementSpec)
+
+
+def _ground_rules(engagement: Engagement, zone: ZoneInfo) -> dict[str, Any]:
+    """The engagement's ground rules as the file writes them; empty when they are the defaults."""
+    embargo = engagement.embargo_until
+    item = {
+        "rule": engagement.ground_rules,
+        "attribution": engagement.attribution,
+        "embargo": wall_time_text(embargo, zone) if embargo else None,
+    }
+    return _without_defaults(item, GroundRulesSpec)

@@ -18,10 +18,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from virtualtrip.trips.enums import Coverage, EngagementKind, Role
+from virtualtrip.trips.enums import Coverage, EngagementKind, GroundRules, QueuePolicy, Role
 from virtualtrip.trips.tripfile import FORMAT
 from virtualtrip.trips.tripfile.problems import shown
 from virtualtrip.trips.validators import (
+    ATTRIBUTION_MAX_LENGTH,
+    PRIORITY_ENTRY_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     country_problem,
     did_you_mean,
@@ -126,6 +128,32 @@ class ParticipantSpec(Spec):
     _person_known = field_validator("person")(_known_person)
 
 
+class GroundRulesSpec(Spec):
+    """What the press may do with what is said; read out on joining and shown all along."""
+
+    rule: GroundRules = Field(default=GroundRules.ON_RECORD, description="Defaults to on_record")
+    attribution: Annotated[StrictStr, Field(max_length=ATTRIBUTION_MAX_LENGTH)] = Field(
+        default="",
+        description="background only, and required there: how the press names the speaker, "
+        "e.g. A SENIOR STATE DEPARTMENT OFFICIAL",
+    )
+    embargo: Moment | None = Field(
+        default=None,
+        description="Nothing said may be published before this time: a wall time in the engagement's "
+        "zone, or ISO 8601 with an offset",
+    )
+
+
+class QuestionsSpec(Spec):
+    """The order in which the moderator's queue offers the press's questions."""
+
+    order: QueuePolicy = Field(default=QueuePolicy.FIRST_COME, description="Defaults to first_come")
+    priority: list[Annotated[StrictStr, Field(max_length=PRIORITY_ENTRY_MAX_LENGTH)]] = Field(
+        default=[],
+        description="order priority only: outlets' names or ISO 3166-1 alpha-2 country codes, in order",
+    )
+
+
 class EngagementSpec(Spec):
     id: Identifier
     kind: EngagementKind
@@ -137,6 +165,8 @@ class EngagementSpec(Spec):
     coverage: Coverage
     public: StrictBool = Field(default=False, description="false: never on any public page, feed or calendar")
     record: StrictBool = Field(default=False, description="true: the room is recorded and its audio kept")
+    ground_rules: GroundRulesSpec = GroundRulesSpec()
+    questions: QuestionsSpec = QuestionsSpec()
     participants: list[ParticipantSpec] = []
 
 
