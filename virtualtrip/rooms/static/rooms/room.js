@@ -37,10 +37,17 @@
   gettext_noop("Only a host, a moderator or the principal's staff admit people.");
   gettext_noop("Only a host, a moderator or the principal's staff end the meeting.");
   gettext_noop("Nobody has entered this room yet: there is no meeting to end.");
+  // What a tile's audio stream says about its microphone (a Janus stream description, which every
+  // page in the room is told when it changes).
+  const MIC_OFF = "microphone off";
+  const MIC_ON = "microphone on";
   const room = {
     state: "ready", janus: null, publisher: null, feeds: new Map(), myId: null,
     control: null, wanted: false, retry: 0, published: false, refusals: [],
     history: [],  // every state the page went through, for people checking a call (and the tests)
+    // What this seat may publish now: its role's rights or a grant (publishing.changed changes it).
+    rights: { audio: Boolean(config.publishAudio), video: Boolean(config.publishVideo) },
+    micOn: true,
   };
   window.vtRoom = room;
   // Set while this tab is in the room: a reload (or a browser that restores the tab) rejoins at
@@ -77,11 +84,36 @@
       video.playsInline = true;
       video.muted = mine;
       const caption = document.createElement("figcaption");
+      const label = document.createElement("span");
+      label.className = "label";
+      const mic = document.createElement("span");
+      mic.className = "mic-off";
+      mic.textContent = gettext("Microphone off");
+      mic.hidden = true;
+      caption.append(label, mic);
       figure.append(video, caption);
       $("grid").append(figure);
     }
-    figure.querySelector("figcaption").textContent = label;
+    figure.querySelector("figcaption .label").textContent = label;
     return figure;
+  }
+
+  // Show on a tile whether its microphone is off: a feed without audio, or whose person turned it off.
+  function showMic(key, on) {
+    const figure = document.querySelector(`[data-feed="${key}"]`);
+    if (!figure) return;
+    figure.dataset.mic = on ? "on" : "off";
+    figure.querySelector(".mic-off").hidden = on;
+  }
+
+  function micOnIn(publisher) {
+    const audio = (publisher.streams || []).filter((s) => s.type === "audio" && !s.disabled);
+    return audio.some((s) => s.description !== MIC_OFF);
+  }
+
+  function showTalking(key, talking) {
+    const figure = document.querySelector(`[data-feed="${key}"]`);
+    if (figure) figure.classList.toggle("talking", talking);
   }
 
   function dropTile(key) {
@@ -122,8 +154,11 @@
 
   function onControl(event) {
     const body = event.body || {};
+    // Other scripts on the page (the floor's panel) see every control event as it came.
+    document.dispatchEvent(new CustomEvent("room:control", { detail: event }));
     if (event.type === "room.state") {
       renderWaiting(body.waiting || []);
+      if (body.publishing) applyRights(body.publishing, false);
       if (body.status === "ended") return stop("ended");
       if (body.status === "over") return stop("over");
       if (body.status === "not_yet") {
@@ -150,9 +185,62 @@
       stop("ended", interpolate(gettext("ended by %(name)s"), { name: body.by }, true));
     } else if (event.type === "seat.revoked") {
       stop("denied", body.reason && gettext(body.reason));
+    } else if (event.type === "publishing.changed") {
+      applyRights(body, true);
+    } else if (event.type === "talking.changed") {
+      if (body.feed !== undefined && body.feed !== null) {
+        showTalking(body.feed === room.myId ? "me" : body.feed, body.talking);
+      }
     } else if (event.type === "error") {
       notice(body.reason && gettext(body.reason));
     }
+  }
+
+  // ---- publishing rights that change during the meeting --------------------------------------
+  // The server enforces them (the proxy refuses offers and stops publications itself); the page
+  // follows: it starts publishing when given the right and stops when it is taken back.
+  function applyRights(rights, announce) {
+    const before = room.rights;
+    const now = { audio: Boolean(rights.audio), video: Boolean(rights.video) };
+    room.rights = now;
+    if ($("mic")) $("mic").hidden = !now.audio;
+    if ($("camera")) $("camera").hidden = !now.video;
+    if (before.audio === now.audio && before.video === now.video) return;
+    document.dispatchEvent(new CustomEvent("room:publishing", { detail: { ...now } }));
+    if (announce) {
+      if (now.audio && !before.audio) {
+        speakingNotice(gettext("You may speak now: your microphone is on."));
+      } else if (!now.audio && !now.video) {
+        speakingNotice(gettext("Your microphone and camera are off: you are watching the meeting."));
+      }
+    }
+    if (!room.publisher || room.myId === null) return;  // not in the room yet: it publishes on joining
+    if (room.published) {
+      // Narrower or wider than the publication that runs: take it down (the server stops a
+      // withdrawn one by itself too), then publish what is allowed now, if anything.
+      room.publisher.hangup(true);
+      publicationEnded();
+      if (now.audio || now.video) setTimeout(publishAgain, 1000);
+    } else if (now.audio || now.video) {
+      publishOwn(room.publisher);
+    }
+  }
+
+  function publishAgain() {
+    const may = room.rights.audio || room.rights.video;
+    if (room.wanted && room.publisher && !room.published && may) publishOwn(room.publisher);
+  }
+
+  function speakingNotice(text) {
+    $("publishing").textContent = text;
+    $("publishing").hidden = !text;
+  }
+
+  // The publication is down (hung up by this page or by the server): the page goes on watching.
+  function publicationEnded() {
+    if (!room.published) return;
+    room.published = false;
+    dropTile("me");
   }
 
   function renderWaiting(waiting) {
@@ -260,11 +348,12 @@
         if (event === "joined") {
           room.myId = message.id;
           room.retry = 0;
-          if (config.publishAudio || config.publishVideo) publishOwn(room.publisher);
+          if (room.rights.audio || room.rights.video) publishOwn(room.publisher);
           else setState("live");
           (message.publishers || []).forEach(subscribe);
         } else if (event === "event") {
           (message.publishers || []).forEach(subscribe);
+          if (message.unpublished === "ok") publicationEnded();
           // Janus says a feed is gone in one of three ways; a kick may come alone.
           const gone = message.leaving || message.unpublished || message.kicked;
           if (gone && gone !== "ok") unsubscribe(gone);
@@ -274,24 +363,47 @@
         if (jsep) room.publisher.handleRemoteJsep({ jsep });
       },
       onlocaltrack: (track, on) => {
-        if (on && track.kind === "video") attachTrack("me", interpolate(gettext("You — %(name)s"), { name: config.display }, true), track, true);
+        if (on && track.kind === "video") {
+          attachTrack("me", interpolate(gettext("You — %(name)s"), { name: config.display }, true), track, true);
+          showMic("me", room.rights.audio && room.micOn);
+        }
         if (!on && track.kind === "video") dropTile("me");
       },
       webrtcState: (on) => {
-        if (on) { room.published = true; setState("live"); }
-        else if (room.published) rejoin("reconnecting", gettext("the media server hung up"));
+        if (on) { room.published = true; setState("live"); return; }
+        if (!room.published) return;
+        if (!byRole()) {
+          // Published by a grant: the server stops a withdrawn publication itself, maybe before
+          // the control channel says so. Keep watching; publish again in a moment only if the
+          // grant is still there.
+          publicationEnded();
+          setTimeout(publishAgain, 1500);
+        } else {
+          rejoin("reconnecting", gettext("the media server hung up"));
+        }
       },
       iceState: onIceState,
     });
   }
 
+  // Whether this seat's role alone gives what it publishes (no grant is involved).
+  function byRole() {
+    const role = config.rolePublishes || {};
+    return room.rights.audio === Boolean(role.audio) && room.rights.video === Boolean(role.video);
+  }
+
   function publishOwn(handle) {
-    const tracks = [{ type: "audio", capture: true, recv: false }];
-    if (config.publishVideo) tracks.push({ type: "video", capture: true, recv: false });
+    const { audio, video } = room.rights;
+    const tracks = [];
+    if (audio) tracks.push({ type: "audio", capture: true, recv: false });
+    if (video) tracks.push({ type: "video", capture: true, recv: false });
+    room.micOn = true;
+    resetButtons();
     handle.createOffer({
       tracks,
       success: (jsep) => handle.send({
-        message: { request: "configure", audio: true, video: config.publishVideo }, jsep,
+        message: { request: "configure", audio, video }, jsep,
+        error: (error) => notice(String(error)),
       }),
       error: (error) => {
         notice(interpolate(gettext("Your camera or microphone could not start: %(error)s"), { error: String(error) }, true));
@@ -301,10 +413,15 @@
   }
 
   function subscribe(publisher) {
-    if (room.feeds.has(publisher.id) || publisher.id === room.myId) return;
+    if (publisher.id === room.myId) return;
+    if (room.feeds.has(publisher.id)) {
+      if (publisher.streams) showMic(publisher.id, micOnIn(publisher));  // an update: its microphone
+      return;
+    }
     const feed = { handle: null, display: publisher.display };
     room.feeds.set(publisher.id, feed);
     tile(publisher.id, publisher.display, false);
+    showMic(publisher.id, micOnIn(publisher));
     room.janus.attach({
       plugin: "janus.plugin.videoroom",
       success: (handle) => {
@@ -407,9 +524,36 @@
       if (kind === "audio") (on ? handle.unmuteAudio() : handle.muteAudio());
       else (on ? handle.unmuteVideo() : handle.muteVideo());
     }
+    showButton(button, kind, on);
+    if (kind === "audio") {
+      room.micOn = on;
+      showMic("me", on);
+      tellMicrophone(handle, on);
+    }
+  }
+
+  function showButton(button, kind, on) {
     button.setAttribute("aria-pressed", String(on));
     if (kind === "audio") button.textContent = on ? gettext("Microphone on") : gettext("Microphone off");
     else button.textContent = on ? gettext("Camera on") : gettext("Camera off");
+  }
+
+  // A new publication starts with the microphone and camera on.
+  function resetButtons() {
+    if ($("mic")) showButton($("mic"), "audio", true);
+    if ($("camera")) showButton($("camera"), "video", true);
+  }
+
+  // Tell everyone's page whether this microphone is on, as a description of the audio stream:
+  // Janus passes it to every page in the room, and to those that join later.
+  function tellMicrophone(handle, on) {
+    const pc = handle && handle.webrtcStuff && handle.webrtcStuff.pc;
+    if (!pc || !room.published) return;
+    const audio = pc.getTransceivers().find((t) => t.sender && t.sender.track && t.sender.track.kind === "audio");
+    if (!audio || audio.mid === null) return;
+    handle.send({
+      message: { request: "configure", descriptions: [{ mid: audio.mid, description: on ? MIC_ON : MIC_OFF }] },
+    });
   }
 
   window.addEventListener("offline", () => {
