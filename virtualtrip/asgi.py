@@ -10,8 +10,11 @@ django_application = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from virtualtrip.floor.routing import websocket_urlpatterns as floor_sockets  # noqa: E402
 from virtualtrip.origins import SameOriginValidator  # noqa: E402
-from virtualtrip.rooms.routing import websocket_urlpatterns  # noqa: E402
+from virtualtrip.rooms.routing import websocket_urlpatterns as room_sockets  # noqa: E402
+
+websocket_urlpatterns = room_sockets + floor_sockets
 
 application = ProtocolTypeRouter(
     {

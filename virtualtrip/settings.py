@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "virtualtrip.trips",
     "virtualtrip.rooms",
     "virtualtrip.publishing",
+    "virtualtrip.floor",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +131,10 @@ if not DATABASE_URL:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASE_URL = f"sqlite:///{DATA_DIR / 'virtualtrip.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A transaction takes SQLite's write lock when it begins, so two writers wait for each other
+    # (busy timeout) instead of one failing with "database is locked" when both read first.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -23,7 +23,12 @@ def layer_is_local() -> bool:
 
 def send_event_on_commit(group: str, event: BaseModel) -> None:
     """Fan `event` out to `group` once the current transaction commits (at once outside one)."""
-    payload: dict[str, Any] = {"type": "room.event", "event": event.model_dump(mode="json")}
+    fan_out_on_commit(group, {"type": "room.event", "event": event.model_dump(mode="json")})
+
+
+def fan_out_on_commit(group: str, payload: dict[str, Any]) -> None:
+    """Send the channel-layer message `payload` to `group` once the current transaction commits,
+    through the relay table too when the layer reaches this process only."""
     if layer_is_local():
         from virtualtrip.realtime.models import RelayedEvent
 

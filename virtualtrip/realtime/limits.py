@@ -13,7 +13,12 @@ MAX_DEPTH = 32
 
 
 class Unreadable(ValueError):
-    """A message that is not one: the socket answers `error` and stays open."""
+    """A message that is not one: the socket answers `error` and stays open. `kind` is the error
+    code a resumable socket answers with (`not_json`, `binary`, `too_deep`)."""
+
+    def __init__(self, reason: str, kind: str = "not_json") -> None:
+        super().__init__(reason)
+        self.kind = kind
 
 
 class TooMuch(ValueError):
@@ -72,15 +77,15 @@ def read_message(limits: SocketLimits, budget: MessageBudget, text: str | None, 
     if size > limits.max_chars:
         raise TooMuch(f"a message of more than {limits.max_chars} characters", CLOSE_TOO_LARGE)
     if text is None:
-        raise Unreadable("binary messages are not read here: send JSON text")
+        raise Unreadable("binary messages are not read here: send JSON text", "binary")
     try:
         value = json.loads(text, parse_constant=_no_constant)
     except RecursionError:
-        raise Unreadable(f"JSON nested more than {MAX_DEPTH} levels deep") from None
+        raise Unreadable(f"JSON nested more than {MAX_DEPTH} levels deep", "too_deep") from None
     except ValueError:
         raise Unreadable("not JSON") from None
     if _deeper_than(value, MAX_DEPTH):
-        raise Unreadable(f"JSON nested more than {MAX_DEPTH} levels deep")
+        raise Unreadable(f"JSON nested more than {MAX_DEPTH} levels deep", "too_deep")
     return value
 
 

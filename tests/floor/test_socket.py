@@ -1,0 +1,194 @@
+"""The floor socket on the in-memory layer and on Redis: the snapshot, fan-out of events to every
+socket of the room, resume with missed events or a snapshot, refusals with stable codes."""
+
+import os
+
+import pytest
+from channels.db import database_sync_to_async
+from django.db import connections
+
+from tests.floor.conftest import Briefing, admit, make_briefing
+from tests.floor.sockets import FloorSocket
+from tests.janus import run_async
+from tests.rooms.sockets import claimed
+from virtualtrip.floor.state import stream_key
+from virtualtrip.realtime import journal
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def no_lasting_connections(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The sockets read the database from threads of their own: they close their connections after
+    each message, so none outlives the test."""
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+
+
+@pytest.fixture(params=["in-memory", "redis"])
+def layer(request, settings):  # type: ignore[no-untyped-def]
+    if request.param == "redis":
+        if not os.environ.get("REDIS_URL"):
+            pytest.skip("needs REDIS_URL (make test runs Redis)")
+        settings.CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {"hosts": [os.environ["REDIS_URL"]]},
+            }
+        }
+    else:
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    return request.param
+
+
+@pytest.fixture
+def briefing(layer) -> Briefing:  # type: ignore[no-untyped-def]
+    made = make_briefing()
+    admit(made.moderator, *made.journalists)
+    return made
+
+
+def test_events_reach_every_socket_in_order_and_commands_are_answered(briefing: Briefing) -> None:
+    moderator, isabel, li = (claimed(p) for p in [briefing.moderator, *briefing.journalists[:2]])
+
+    async def run() -> None:
+        console, hers, his = (FloorSocket(c, briefing.engagement.pk) for c in (moderator, isabel, li))
+        for socket in (console, hers, his):
+            state = await socket.open()
+            assert state["type"] == "floor.state"
+            assert state["seq"] == 0
+        assert (await hers.command("hand.raise"))["type"] == "ok"
+        raised = [await socket.until("hand.raised") for socket in (console, his)]
+        assert [event["seq"] for event in raised] == [1, 1]
+        question = raised[0]["body"]["queue"][0]["question"]
+        await his.command("question.ask", text="<b>bold</b> question")
+        asked = await console.until("question.asked")
+        assert asked["body"]["queue"][1]["text"] == "<b>bold</b> question"
+        assert "text" not in (await hers.until("question.asked"))["body"]["queue"][1]
+        assert (await console.command("floor.give", question=question))["type"] == "ok"
+        granted = await hers.until("floor.granted")
+        assert granted["body"]["floor"]["name"] == "Isabel González"
+        assert granted["seq"] == 3
+        for socket in (console, hers, his):
+            await socket.close()
+
+    run_async(run)
+
+
+def test_a_journalists_give_floor_gets_an_error_code_and_nothing_changes(briefing: Briefing) -> None:
+    isabel = claimed(briefing.journalists[0])
+
+    async def run() -> None:
+        socket = FloorSocket(isabel, briefing.engagement.pk)
+        await socket.open()
+        answer = await socket.command("floor.give", person=briefing.journalists[0].person_id)
+        assert (answer["type"], answer["code"], answer["seq"]) == ("error", "forbidden", None)
+        assert (await socket.command("floor.give", question="1"))["code"] == "invalid"
+        assert (await socket.command("floor.seize"))["code"] == "unknown_command"
+        assert (await socket.command("question.ask", text="x" * 2001))["code"] == "too_long"
+        await socket.socket.send_to(text_data="{not json")
+        assert (await socket.next())["code"] == "not_json"
+        await socket.close()
+
+    run_async(run)
+    assert journal.head(stream_key(briefing.engagement.pk)) == 0
+
+
+def test_a_reconnecting_socket_gets_what_it_missed_or_a_snapshot(briefing: Briefing, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    isabel, li = claimed(briefing.journalists[0]), claimed(briefing.journalists[1])
+
+    async def run() -> None:
+        first = FloorSocket(isabel, briefing.engagement.pk)
+        await first.open()
+        await first.command("hand.raise")
+        await first.close()  # the page drops
+        other = FloorSocket(li, briefing.engagement.pk)
+        await other.open()
+        await other.command("hand.raise")
+        await other.command("question.ask", text="¿Y la frontera?")
+        await other.close()
+        back = FloorSocket(isabel, briefing.engagement.pk, since=1)
+        missed = [await back.open(), await back.next(), await back.next()]
+        assert [(m["type"], m["seq"]) for m in missed] == [
+            ("hand.raised", 2),
+            ("question.asked", 3),
+            ("resumed", 3),
+        ]
+        assert "text" not in missed[1]["body"]["queue"][2]
+        await back.close()
+        monkeypatch.setattr(journal, "RESUME_LIMIT", 1)
+        late = FloorSocket(isabel, briefing.engagement.pk, since=1)
+        state = await late.open()
+        assert (state["type"], state["seq"]) == ("floor.state", 3)
+        mine = [
+            entry for entry in state["body"]["queue"] if entry["person"] == briefing.journalists[0].person_id
+        ]
+        assert [(entry["kind"], entry["place"]) for entry in mine] == [
+            ("hand", 1)
+        ]  # the hand survived the drop
+        await late.close()
+        forged = FloorSocket(isabel, briefing.engagement.pk, since=999)
+        assert (await forged.open())["type"] == "floor.state"
+        await forged.close()
+
+    run_async(run)
+
+
+def test_a_gap_in_the_fan_out_is_filled_from_the_journal(briefing: Briefing) -> None:
+    """Events committed by two processes may arrive out of order: the socket sends them in seq order."""
+    isabel = claimed(briefing.journalists[0])
+
+    async def run() -> None:
+        socket = FloorSocket(isabel, briefing.engagement.pk)
+        await socket.open()
+        from channels.layers import get_channel_layer
+
+        first = await database_sync_to_async(journal.append)(
+            stream_key(briefing.engagement.pk), "test.one", {"log": {}}
+        )
+        second = await database_sync_to_async(journal.append)(
+            stream_key(briefing.engagement.pk), "test.two", {"log": {}}
+        )
+        assert (await socket.next())["seq"] == first.seq
+        assert (await socket.next())["seq"] == second.seq
+        layer = get_channel_layer()
+        await layer.group_send(
+            stream_key(briefing.engagement.pk), {"type": "realtime.event", "event": first.as_message()}
+        )
+        third = await database_sync_to_async(journal.append)(
+            stream_key(briefing.engagement.pk), "test.three", {"log": {}}
+        )
+        assert (await socket.next())["seq"] == third.seq  # the repeat of the first was dropped
+        await socket.close()
+
+    run_async(run)
+
+
+def test_a_flooding_socket_is_slowed_and_told_so(briefing: Briefing) -> None:
+    isabel = claimed(briefing.journalists[0])
+
+    async def run() -> None:
+        socket = FloorSocket(isabel, briefing.engagement.pk)
+        await socket.open()
+        for number in range(40):
+            await socket.socket.send_json_to({"type": "hand.lower", "id": f"f{number}", "body": {}})
+        codes = [(await socket.next()).get("code") for _ in range(40)]
+        assert "too_fast" in codes
+        assert codes[0] is None  # the first ones were done
+        await socket.close()
+
+    run_async(run)
+
+
+def test_no_seat_no_socket(layer) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    engagement = make_briefing().engagement
+
+    async def run() -> None:
+        socket = FloorSocket(Client(), engagement.pk)
+        connected, _ = await socket.socket.connect()
+        assert connected
+        assert (await socket.socket.receive_output(timeout=5))["code"] == 4403
+        await socket.close()
+
+    run_async(run)

@@ -1,0 +1,64 @@
+"""The floor of an engagement: who holds it, the questions waiting for it, and the taken questions.
+
+The record of what happened (who held the floor when, each question asked, who was talking) is the
+floor's stream in `realtime.JournalEvent`, append-only; these tables hold the state it leads to.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from virtualtrip.floor.enums import BriefingStatus, QuestionKind, QuestionState
+from virtualtrip.trips.models import Engagement, Person
+
+MAX_QUESTION_CHARS = 2000
+
+
+class Briefing(models.Model):
+    """The floor of one engagement, made when someone first asks or the moderator first acts."""
+
+    engagement = models.OneToOneField(Engagement, on_delete=models.CASCADE, related_name="floor")
+    status = models.CharField(max_length=16, choices=BriefingStatus.choices, default=BriefingStatus.OPEN)
+    holder = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    holder_since = models.DateTimeField(null=True, blank=True)
+    question = models.ForeignKey(
+        "Question", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    follow_ups = models.PositiveIntegerField(default=0)
+    talking = models.JSONField(default=list, blank=True, help_text="Ids of the people talking now.")
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Floor of {self.engagement}"
+
+
+class Question(models.Model):
+    """A raised hand, a question written in the room, or one submitted ahead of the briefing."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="questions")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(max_length=16, choices=QuestionKind.choices)
+    text = models.TextField(blank=True, max_length=MAX_QUESTION_CHARS)
+    state = models.CharField(max_length=16, choices=QuestionState.choices, default=QuestionState.WAITING)
+    created_at = models.DateTimeField()
+    called_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    read_aloud = models.BooleanField(default=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="taken_questions",
+        help_text="Taken questions: who answers it.",
+    )
+    due = models.DateField(null=True, blank=True)
+    answer_document = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The taken-question document in publishing that answers it."
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["engagement", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.person}"

@@ -1,0 +1,200 @@
+"""A socket that resumes: it opens with the last `seq` its page saw and is sent what it missed.
+
+Subclasses say who the browser is (`authenticate`), which stream it follows, what the state looks
+like to that viewer (`snapshot`, the app's `initial_state`) and what of each event it may see
+(`view`), and name their commands. Events are delivered once each and in seq order: a gap (events
+committed by two processes arrive out of order) is filled from the journal, a repeat is dropped.
+
+Contract with the page: an event's body replaces the parts of the state it names, so applying an
+event twice changes nothing. That is why the state can be read after the head: an event that lands
+in between is in the state and is also sent, harmlessly.
+"""
+
+from typing import Any, ClassVar
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from pydantic import ValidationError
+
+from virtualtrip.realtime import journal
+from virtualtrip.realtime.limits import (
+    CLOSE_TOO_FAST,
+    MessageBudget,
+    SocketLimits,
+    TooMuch,
+    Unreadable,
+    read_message,
+)
+from virtualtrip.realtime.protocol import Command, ErrorCode, Refused, envelope, error
+
+CLOSE_DENIED = 4403
+COMMAND_LIMITS = SocketLimits(max_chars=16 * 1024, burst=30, per_second=3)
+"""A command is a click: a few a second at most. Past the budget a command is answered `too_fast`
+and dropped; a socket that goes on sending that fast after `burst` such answers is closed."""
+Handler = Any
+"""A command handler: `(viewer, body) -> dict`, run in a worker thread; raises Refused."""
+
+
+def since_from(scope: dict[str, Any]) -> int | None:
+    """The `since` the page opened the socket with (`?since=41`); None for a first connection or a
+    value that is not a seq."""
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("since", [])
+    if not values or not values[0].isdigit() or len(values[0]) > 18:
+        return None
+    return int(values[0])
+
+
+class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+    commands: ClassVar[dict[str, Handler]] = {}
+    limits: ClassVar[SocketLimits] = COMMAND_LIMITS
+    state_type: ClassVar[str] = "state"
+    viewer: Any
+    stream: str
+    last_seq = 0
+    refused_in_a_row = 0
+    budget: MessageBudget
+    shut = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.budget = self.limits.budget()
+        self.answers = 0
+
+    # What a subclass provides: called in a worker thread, so they may read the database.
+    def authenticate(self) -> Any | None:
+        raise NotImplementedError
+
+    def stream_of(self, viewer: Any) -> str:
+        raise NotImplementedError
+
+    def snapshot(self, viewer: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def view(self, event: journal.Event, viewer: Any) -> dict[str, Any] | None:
+        """What `viewer` sees of `event`: its body, part of it, or None (nothing). Runs on the event
+        loop for every socket of the room, so it must not touch the database."""
+        raise NotImplementedError
+
+    async def connect(self) -> None:
+        viewer = await database_sync_to_async(self.authenticate)()
+        if viewer is None:
+            await self.accept()  # then closed with the code that says why (see docs/protocol.md)
+            await self.close(CLOSE_DENIED)
+            return
+        self.viewer, self.stream = viewer, self.stream_of(viewer)
+        # Joined before reading, so nothing committed after the read is missed: it waits in the
+        # channel until connect returns, and what the read already covered is dropped by its seq.
+        await self.channel_layer.group_add(self.stream, self.channel_name)
+        await self.accept()
+        await self._catch_up(since_from(self.scope))
+
+    async def _catch_up(self, since: int | None) -> None:
+        caught = await database_sync_to_async(journal.catch_up)(self.stream, since)
+        if caught.missed is None:
+            state = await database_sync_to_async(self.snapshot)(self.viewer)
+            self.last_seq = caught.head
+            await self.send_json(envelope(self.state_type, f"s{caught.head}", caught.head, state))
+            return
+        self.last_seq = since or 0
+        for event in caught.missed:
+            await self._send_event(event)
+        self.last_seq = caught.head
+        await self.send_json(
+            envelope("resumed", f"r{caught.head}", caught.head, {"missed": len(caught.missed)})
+        )
+
+    async def realtime_event(self, message: dict[str, Any]) -> None:
+        if self.shut:
+            return
+        event = journal.Event.from_message(message["event"])
+        if event.seq <= self.last_seq:
+            return  # already sent: in the snapshot, or in the catch-up
+        if event.seq > self.last_seq + 1:
+            gap = await database_sync_to_async(journal.events_between)(
+                self.stream, self.last_seq, event.seq - 1
+            )
+            for missing in gap:
+                await self._send_event(missing)
+        await self._send_event(event)
+
+    async def _send_event(self, event: journal.Event) -> None:
+        self.last_seq = max(self.last_seq, event.seq)
+        body = self.view(event, self.viewer)
+        if body is not None:
+            await self.send_json(envelope(event.type, f"e{event.seq}", event.seq, body))
+
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
+        if self.shut:
+            return
+        try:
+            content = read_message(self.limits, self.budget, text_data, bytes_data)
+        except TooMuch as too_much:
+            await self._too_much(too_much)
+            return
+        except Unreadable as unreadable:
+            code = ErrorCode(unreadable.kind)
+            await self._answer_error(None, code, str(unreadable))
+            return
+        self.refused_in_a_row = 0
+        await self._command(content)
+
+    async def _too_much(self, too_much: TooMuch) -> None:
+        """Over the size: refused. Over the rate: refused and told to slow down, then closed when it
+        does not."""
+        if too_much.close != CLOSE_TOO_FAST:
+            await self._answer_error(None, ErrorCode.TOO_LARGE, str(too_much))
+            self.shut = True
+            await self.close(too_much.close)
+            return
+        self.refused_in_a_row += 1
+        if self.refused_in_a_row > self.limits.burst:
+            self.shut = True
+            await self.close(CLOSE_TOO_FAST)
+            return
+        reason = f"slow down: at most {self.limits.per_second:g} commands a second"
+        await self._answer_error(None, ErrorCode.TOO_FAST, reason)
+
+    async def _command(self, content: Any) -> None:
+        sent_id = content.get("id") if isinstance(content, dict) else None
+        in_response = sent_id if isinstance(sent_id, str) else None
+        try:
+            command = Command.model_validate(content)
+        except ValidationError as invalid:
+            await self._answer_error(
+                in_response, ErrorCode.NOT_A_COMMAND, f"not a command: {first_problem(invalid)}"
+            )
+            return
+        handler = self.commands.get(command.type)
+        if handler is None:
+            await self._answer_error(
+                command.id, ErrorCode.UNKNOWN_COMMAND, f"unknown command '{command.type}'"
+            )
+            return
+        try:
+            body = await database_sync_to_async(handler)(self.viewer, command.body)
+        except Refused as refused:
+            await self._answer_error(command.id, refused.code, refused.reason)
+            return
+        except ValidationError as invalid:
+            await self._answer_error(command.id, ErrorCode.INVALID, first_problem(invalid, "body"))
+            return
+        self.answers += 1
+        await self.send_json({**envelope("ok", f"a{self.answers}", None, body), "in_response": command.id})
+
+    async def _answer_error(self, in_response: str | None, code: ErrorCode, reason: str) -> None:
+        self.answers += 1
+        await self.send_json(error(f"a{self.answers}", in_response, code, reason))
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "stream"):
+            await self.channel_layer.group_discard(self.stream, self.channel_name)
+
+
+def first_problem(invalid: ValidationError, within: str = "") -> str:
+    """Pydantic's first complaint, with where it is (`body.question: ...`)."""
+    problem = invalid.errors()[0]
+    where = ".".join(str(part) for part in [*([within] if within else []), *problem["loc"]])
+    return f"{where}: {problem['msg']}" if where else str(problem["msg"])
