@@ -27,9 +27,17 @@ from virtualtrip.rooms.signals import talking_changed
 from virtualtrip.trips.enums import Role
 from virtualtrip.trips.models import Participant
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Events are read where serve would relay them from: written only with the in-memory layer.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("in_memory_layer")]
 PANELS = Path(__file__).parent / "templates"
 PRESS_REFUSED = "the press role watches and listens: publishing is not allowed"
+
+
+@pytest.fixture(autouse=True)
+def connections_closed_after_each_message(monkeypatch) -> None:
+    """The consumers reach the database from threads of their own: their connections close after
+    each use, so none outlives the test (PostgreSQL would not drop the test database)."""
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
 
 
 def seat_events(participant: Participant) -> list[dict[str, Any]]:
@@ -256,7 +264,6 @@ class FakeJanus:
 
 @pytest.fixture
 def fake_janus(monkeypatch) -> FakeJanus:
-    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
     fake = FakeJanus()
 
     async def connect(*args: Any, **kwargs: Any) -> FakeJanus:
