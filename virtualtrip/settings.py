@@ -131,10 +131,6 @@ if not DATABASE_URL:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASE_URL = f"sqlite:///{DATA_DIR / 'virtualtrip.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A transaction takes SQLite's write lock when it begins, so two writers wait for each other
-    # (busy timeout) instead of one failing with "database is locked" when both read first.
-    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -194,6 +190,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# What the room page shows beside the video, from apps rooms does not know (rooms never imports them).
+ROOM_PANELS = ["floor/panel.html"]
 
 # Real time: an in-process channel layer on a laptop; Redis (REDIS_URL) with several web workers.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()

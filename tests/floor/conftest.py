@@ -11,9 +11,9 @@ from virtualtrip.trips.enums import EngagementKind, Role
 from virtualtrip.trips.models import Engagement, Participant
 
 
-def viewer(participant: Participant, *, admitted: bool = True) -> Viewer:
+def viewer(participant: Participant, *, in_lobby: bool = False) -> Viewer:
     console = participant.role in {Role.MODERATOR, Role.HOST, Role.PRINCIPAL, Role.DELEGATION}
-    return Viewer(participant.engagement_id, participant.person_id, None, participant.role, console, admitted)
+    return Viewer(participant.engagement_id, participant.person_id, None, participant.role, console, in_lobby)
 
 
 @dataclass

@@ -232,7 +232,7 @@ def test_hand_raising_is_throttled_per_person(briefing: Briefing) -> None:
 
 def test_the_lobby_and_a_closed_room_refuse_hands(db) -> None:  # type: ignore[no-untyped-def]
     briefing = make_briefing()
-    waiting = viewer(briefing.journalists[0], admitted=False)
+    waiting = viewer(briefing.journalists[0], in_lobby=True)
     refused(ErrorCode.NOT_OPEN, lambda: actions.check_raise_hand(waiting, briefing.engagement))
     later = make_briefing(
         starts_at=timezone.now() + timedelta(days=1), ends_at=timezone.now() + timedelta(days=1, hours=1)

@@ -21,8 +21,9 @@ from virtualtrip.floor.people import ASKING_ROLES, Viewer, floor_names, name_of
 from virtualtrip.floor.state import PARTS, briefing_part, floor_part, queue_part, stream_key, talking_part
 from virtualtrip.realtime import journal
 from virtualtrip.realtime.protocol import ErrorCode, Refused
-from virtualtrip.rooms.enums import RoomStatus
-from virtualtrip.rooms.queries import room_status
+from virtualtrip.rooms.enums import AdmissionState, RoomStatus
+from virtualtrip.rooms.queries import admission_state, room_status
+from virtualtrip.rooms.seats import Seat
 from virtualtrip.trips.models import Engagement
 
 HANDS_PER_MINUTE = 6
@@ -77,8 +78,16 @@ def _must_be_in_the_room(viewer: Viewer, engagement: Engagement, briefing: Brief
         raise Refused(ErrorCode.NOT_OPEN, _closed_reason(briefing))
     if _room_status(engagement) not in {RoomStatus.OPEN, RoomStatus.OVER}:
         raise Refused(ErrorCode.NOT_OPEN, "The room is not open.")
-    if not viewer.admitted:
+    if not _admitted(viewer):
         raise Refused(ErrorCode.NOT_OPEN, "You are waiting in the lobby until a host admits you.")
+
+
+def _admitted(viewer: Viewer) -> bool:
+    """In the room now: a seat that never waits, or one a host admitted (perhaps since the socket opened)."""
+    if not viewer.in_lobby:
+        return True
+    seat = Seat(viewer.engagement_id, viewer.person_id, viewer.user_id, viewer.role, "", in_lobby=True)
+    return admission_state(seat) == AdmissionState.ADMITTED
 
 
 def _closed_reason(briefing: Briefing) -> str:

@@ -11,7 +11,6 @@ from virtualtrip.floor.state import initial_state, stream_key, view
 from virtualtrip.realtime.consumers import ResumableConsumer
 from virtualtrip.realtime.journal import Event
 from virtualtrip.rooms.access import arrive
-from virtualtrip.rooms.enums import AdmissionState
 from virtualtrip.rooms.queries import RoomAccessDenied
 from virtualtrip.trips.models import Engagement
 
@@ -87,7 +86,7 @@ def viewer_of(scope: dict[str, Any], engagement_id: int) -> Viewer | None:
         user_id=seat.user_id,
         role=seat.role,
         console=seat.can.keeps_lobby,
-        admitted=not seat.in_lobby or arrival.admission == AdmissionState.ADMITTED,
+        in_lobby=seat.in_lobby,
     )
 
 

@@ -26,8 +26,8 @@ class Viewer:
     role: str
     console: bool
     """Runs the floor: moderators, hosts, the principal's party and staff accounts."""
-    admitted: bool
-    """In the room (not waiting in its lobby)."""
+    in_lobby: bool
+    """The seat's role waits in the lobby until admitted: whether it was is asked at each command."""
 
     @property
     def asks(self) -> bool:
