@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("django.contrib.auth.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("virtualtrip.rooms.urls")),
+    path("", include("virtualtrip.floor.urls")),
     path("", include("virtualtrip.publishing.urls")),
     path("", include("virtualtrip.trips.urls")),
     prefix_default_language=False,

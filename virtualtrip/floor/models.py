@@ -6,9 +6,11 @@ floor's stream in `realtime.JournalEvent`, append-only; these tables hold the st
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from virtualtrip.floor.enums import BriefingStatus, QuestionKind, QuestionState
-from virtualtrip.trips.models import Engagement, Person
+from virtualtrip.trips.models import Engagement, Participant, Person
 
 MAX_QUESTION_CHARS = 2000
 
@@ -62,3 +64,70 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.person}"
+
+
+class AccreditationState(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    ACCREDITED = "accredited", _("Accredited")
+    REFUSED = "refused", _("Refused")
+
+
+class Accreditation(models.Model):
+    """A journalist not in the trip file asking to cover one engagement. Accrediting makes them a
+    press participant with a personal link; their name and outlet on the floor are the ones given
+    here, and nobody renames themselves afterwards."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="accreditations")
+    name = models.CharField(max_length=200)
+    outlet = models.CharField(max_length=200)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2")
+    email = models.EmailField()
+    question = models.TextField(blank=True, max_length=MAX_QUESTION_CHARS, help_text="Submitted ahead.")
+    language = models.CharField(max_length=8, default="en", help_text="The page's language: mail speaks it.")
+    state = models.CharField(
+        max_length=16, choices=AccreditationState.choices, default=AccreditationState.PENDING
+    )
+    created_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The press participant accrediting made.",
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                models.F("engagement"), Lower("email"), name="accreditation_email_once_per_engagement"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.outlet}) for {self.engagement}"
+
+
+class Invitation(models.Model):
+    """An audience invitation to a town hall: one signed link, shared with many, that lets whoever
+    opens it join as audience under the name they give, until it expires or is withdrawn."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="invitations")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    joined = models.PositiveIntegerField(default=0, help_text="How many people joined through it.")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Audience invitation to {self.engagement}"

@@ -1,0 +1,131 @@
+"""The live, read-only floor feed for outside tools (an interpreters' booth, a newsroom), over
+Server-Sent Events: `GET /floor/ID/feed/?token=...`.
+
+Each message is the feed's whole state (who holds the floor, how many wait, the ground rules, the
+briefing's status) as one `data:` JSON line, with `id:` the floor stream's seq it is as of. The feed
+follows the floor's channel group (which carries every event on Redis, and under `virtualtrip serve`
+on the in-memory layer, whose relay passes on other processes' events); the seq in each event says
+when one was missed (a full channel drops messages), and then the state is read afresh. A quiet floor
+gets a comment line every `HEARTBEAT_SECONDS`, after which the state is read afresh too, so nothing
+waits longer than that, even a change made without an event (a re-import's new ground rules).
+
+Resuming: a client that sends `Last-Event-ID` (EventSource does on reconnecting) equal to the
+stream's head gets nothing until the next change; one behind gets the state as it is now, with the
+newest id. The messages are states, not deltas, so the newest one is all a client needs."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.core import signing
+from django.utils.crypto import constant_time_compare
+
+from virtualtrip.floor.queries import feed_view
+from virtualtrip.floor.state import PARTS, apply_event, console_parts, stream_key
+from virtualtrip.realtime import journal
+from virtualtrip.trips.models import Engagement
+
+SALT = "virtualtrip.floor.feed"
+HEARTBEAT_SECONDS = 15.0
+RETRY_MS = 3000
+
+
+def feed_token(engagement_id: int) -> str:
+    """The engagement's feed token: a signature of its id, the same every time it is shown."""
+    return signing.Signer(salt=SALT).signature(str(engagement_id))
+
+
+def token_is_valid(engagement_id: int, token: str) -> bool:
+    return bool(token) and constant_time_compare(token, feed_token(engagement_id))
+
+
+def message(seq: int, state: dict[str, Any]) -> bytes:
+    """One Server-Sent Event: its id and its data on one line (JSON escapes any line break)."""
+    data = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+    return f"id: {seq}\ndata: {data}\n\n".encode()
+
+
+def last_event_id(header: str | None) -> int | None:
+    try:
+        return int(header) if header is not None else None
+    except ValueError:
+        return None
+
+
+def _read_snapshot(engagement_id: int) -> tuple[int, dict[str, Any]]:
+    """The stream's head, then the parts as they are now (at least as new as that head)."""
+    head = journal.head(stream_key(engagement_id))
+    return head, console_parts(Engagement.objects.select_related("trip").get(pk=engagement_id))
+
+
+async def _snapshot(engagement_id: int) -> tuple[int, dict[str, Any]]:
+    snapshot: tuple[int, dict[str, Any]] = await database_sync_to_async(_read_snapshot)(engagement_id)
+    return snapshot
+
+
+class _Follower:
+    """The feed's running parts and the seq they are as of; each step gives what to send, if anything."""
+
+    def __init__(self, seq: int, parts: dict[str, Any]) -> None:
+        self.seq, self.parts = seq, parts
+        self.sent = feed_view(parts)
+
+    def _changed(self) -> bytes | None:
+        state = feed_view(self.parts)
+        if state == self.sent:
+            return None
+        self.sent = state
+        return message(self.seq, state)
+
+    def advance(self, event: journal.Event) -> bytes | None:
+        if event.seq <= self.seq:
+            return None
+        self.seq = event.seq
+        self.parts = apply_event(self.parts, {p: event.body[p] for p in PARTS if p in event.body})
+        return self._changed()
+
+    def reset(self, seq: int, parts: dict[str, Any]) -> bytes | None:
+        """Take a fresh snapshot: after a missed event, or a change made without one (a re-import
+        that changed the ground rules)."""
+        self.seq, self.parts = max(seq, self.seq), parts
+        return self._changed()
+
+
+async def feed_events(engagement_id: int, last_seen: int | None) -> AsyncIterator[bytes]:
+    """The feed's stream, for as long as the client stays (the server cancels it when they go)."""
+    layer = get_channel_layer()
+    assert layer is not None, "the feed needs a channel layer"
+    key = stream_key(engagement_id)
+    channel = await layer.new_channel()
+    await layer.group_add(key, channel)
+    try:
+        yield f"retry: {RETRY_MS}\n\n".encode()
+        follower = _Follower(*await _snapshot(engagement_id))
+        if last_seen != follower.seq:
+            yield message(follower.seq, follower.sent)
+        while True:
+            try:
+                received = await asyncio.wait_for(layer.receive(channel), HEARTBEAT_SECONDS)
+            except TimeoutError:
+                yield b": still here\n\n"
+                received = None
+            event = _event_in(received)
+            if event is not None and event.seq <= follower.seq + 1:
+                sent = follower.advance(event)
+            elif received is None or event is not None:  # quiet for a while, or an event was missed
+                sent = follower.reset(*await _snapshot(engagement_id))
+            else:
+                sent = None
+            if sent is not None:
+                yield sent
+    finally:
+        await layer.group_discard(key, channel)
+
+
+def _event_in(received: dict[str, Any] | None) -> journal.Event | None:
+    if received is None or received.get("type") != journal.EVENT_MESSAGE:
+        return None
+    return journal.Event.from_message(received["event"])
