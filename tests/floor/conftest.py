@@ -43,7 +43,13 @@ def make_briefing(**fields: object) -> Briefing:
     return Briefing(
         engagement,
         seat(engagement, Role.MODERATOR, name="Jeanne Modératrice"),
-        seat(engagement, Role.BRIEFER, name="Jon Briefer-Ōtsuka", title="Deputy Assistant Secretary"),
+        seat(
+            engagement,
+            Role.BRIEFER,
+            key="jon-otsuka",
+            name="Jon Briefer-Ōtsuka",
+            title="Deputy Assistant Secretary",
+        ),
         [
             seat(engagement, Role.PRESS, name="Isabel González", outlet="Latinus", country="MX"),
             seat(engagement, Role.PRESS, name="李雷", outlet="Xinhua", country="CN"),
