@@ -1,0 +1,320 @@
+"""The live floor feed over Server-Sent Events, through Django's ASGI handler as `serve` runs it, on
+the in-memory layer and on Redis: the token, the first state, one message per change with the
+stream's seq as its id, resuming with Last-Event-ID, and what it never sends."""
+
+import asyncio
+import json
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from asgiref.testing import ApplicationCommunicator
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.core.asgi import get_asgi_application
+from django.db import connections
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.floor.conftest import Briefing, admit, make_briefing, viewer
+from virtualtrip.floor import actions, feed
+from virtualtrip.floor.queries import feed_state
+from virtualtrip.floor.state import stream_key
+from virtualtrip.realtime import journal
+from virtualtrip.trips.enums import GroundRules
+from virtualtrip.trips.models import Engagement
+
+pytestmark = pytest.mark.django_db(transaction=True)
+WAIT_S = 5
+SECRET_QUESTION = "Is the <b>dam</b> deal signed? 秘密"
+
+
+@pytest.fixture(autouse=True)
+def no_lasting_connections(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+
+
+@pytest.fixture(params=["in-memory", "redis"])
+def layer(request, settings):  # type: ignore[no-untyped-def]
+    if request.param == "redis":
+        if not os.environ.get("REDIS_URL"):
+            pytest.skip("needs REDIS_URL (make test runs Redis)")
+        settings.CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {"hosts": [os.environ["REDIS_URL"]]},
+            }
+        }
+    else:
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    return request.param
+
+
+class Feed:
+    """One client of the feed, speaking HTTP to the ASGI application."""
+
+    def __init__(self, path: str, query: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "query_string": query.encode(),
+            "root_path": "",
+            "headers": [(b"host", b"testserver"), *(headers or [])],
+            "client": ("127.0.0.1", 40000),
+            "server": ("testserver", 80),
+        }
+        self.app = ApplicationCommunicator(get_asgi_application(), scope)
+        self.buffer = b""
+        self.raw = b""
+
+    async def open(self) -> dict[str, Any]:
+        await self.app.send_input({"type": "http.request", "body": b"", "more_body": False})
+        start: dict[str, Any] = await self.app.receive_output(WAIT_S)
+        start["headers"] = [(name.lower(), value) for name, value in start["headers"]]
+        return start
+
+    async def body(self) -> bytes:
+        """The whole body of a response that is not a stream."""
+        chunks = b""
+        while True:
+            part = await self.app.receive_output(WAIT_S)
+            chunks += part.get("body", b"")
+            if not part.get("more_body"):
+                await self.app.wait(WAIT_S)  # let the handler finish (it closes the request's body)
+                return chunks
+
+    async def event(self, timeout: float = WAIT_S) -> dict[str, str]:
+        """The next event's fields (comments and the retry line skipped)."""
+        while True:
+            while b"\n\n" not in self.buffer:
+                # Not receive_output, which cancels the application when it times out.
+                part = await asyncio.wait_for(self.app.output_queue.get(), timeout)
+                self.buffer += part.get("body", b"")
+                self.raw += part.get("body", b"")
+            block, self.buffer = self.buffer.split(b"\n\n", 1)
+            fields = dict(
+                line.split(": ", 1) for line in block.decode().splitlines() if not line.startswith(":")
+            )
+            if "data" in fields:
+                return fields
+
+    async def state(self, timeout: float = WAIT_S) -> tuple[int, dict[str, Any]]:
+        fields = await self.event(timeout)
+        return int(fields["id"]), json.loads(fields["data"])
+
+    async def nothing_for(self, seconds: float) -> None:
+        with pytest.raises(asyncio.TimeoutError):
+            await self.event(seconds)
+
+    async def close(self) -> None:
+        await self.app.send_input({"type": "http.disconnect"})
+        await self.app.wait(WAIT_S)
+
+
+def feed_of(engagement: Engagement, token: str | None = "", last: int | None = None) -> Feed:
+    path = reverse("floor:feed", args=[engagement.pk])
+    query = f"token={feed.feed_token(engagement.pk) if token == '' else token}" if token is not None else ""
+    headers = [(b"last-event-id", str(last).encode())] if last is not None else []
+    return Feed(path, query, headers)
+
+
+def run(action: Callable[[], Any]) -> Any:
+    return database_sync_to_async(action)()
+
+
+@pytest.fixture
+def briefing(layer) -> Briefing:  # type: ignore[no-untyped-def]
+    made = make_briefing(ground_rules=GroundRules.BACKGROUND, attribution="A SENIOR OFFICIAL")
+    admit(made.moderator, *made.journalists)
+    return made
+
+
+@pytest.mark.parametrize("token", [None, "", "forged"])
+def test_a_missing_or_wrong_token_is_refused_with_a_plain_message(
+    briefing: Briefing, token: str | None
+) -> None:
+    other = make_briefing().engagement
+
+    async def go() -> None:
+        # "" asks for the token of another engagement: valid there, not here
+        client = feed_of(briefing.engagement, feed.feed_token(other.pk) if token == "" else token)
+        start = await client.open()
+        assert start["status"] == 403
+        assert dict(start["headers"])[b"content-type"] == b"text/plain; charset=utf-8"
+        assert b"This feed needs its token" in await client.body()
+
+    asyncio.run(go())
+
+
+def test_the_feed_follows_the_floor_and_never_sends_question_text_nor_the_briefers_name(
+    briefing: Briefing,
+) -> None:
+    engagement, moderator = briefing.engagement, viewer(briefing.moderator)
+    isabel, li = viewer(briefing.journalists[0]), viewer(briefing.journalists[1])
+    key = stream_key(engagement.pk)
+
+    async def go() -> None:
+        client = feed_of(engagement)
+        start = await client.open()
+        assert start["status"] == 200
+        headers = dict(start["headers"])
+        assert headers[b"content-type"] == b"text/event-stream; charset=utf-8"
+        assert headers[b"cache-control"] == b"no-cache"
+        head = await run(lambda: journal.head(key))
+        rules = {"rule": "background", "attribution": "A SENIOR OFFICIAL", "embargo_until": None}
+        assert await client.state() == (
+            head,
+            {"holder": None, "queue_length": 0, "ground_rules": rules, "status": "open"},
+        )
+        hand = await run(lambda: actions.check_raise_hand(isabel, engagement))
+        seq, state = await client.state()
+        assert (seq, state["queue_length"]) == (head + 1, 1)
+        await run(lambda: actions.check_ask(li, engagement, SECRET_QUESTION))
+        assert (await client.state())[1]["queue_length"] == 2
+        await run(lambda: actions.check_give_floor(moderator, engagement, question_id=hand.pk))
+        seq, state = await client.state()
+        assert seq == await run(lambda: journal.head(key))
+        holder = state["holder"]
+        assert (holder["name"], holder["outlet"], holder["country"], holder["follow_ups"]) == (
+            "Isabel González",
+            "Latinus",
+            "MX",
+            0,
+        )
+        assert set(holder) == {"name", "outlet", "country", "since", "follow_ups"}
+        assert state["queue_length"] == 1
+        await run(lambda: actions.check_follow_up(moderator, engagement))
+        assert (await client.state())[1]["holder"]["follow_ups"] == 1
+        await run(lambda: actions.check_one_more(moderator, engagement))
+        assert (await client.state())[1]["status"] == "closing"
+        await run(lambda: actions.check_end(moderator, engagement))
+        taken_back = (await client.state())[1]  # the end takes the floor back first
+        assert (taken_back["status"], taken_back["holder"], taken_back["queue_length"]) == (
+            "closing",
+            None,
+            1,
+        )
+        seq, state = await client.state()
+        assert (seq, state["status"], state["holder"], state["queue_length"]) == (
+            await run(lambda: journal.head(key)),
+            "ended",
+            None,
+            0,
+        )
+        await client.close()
+        assert "秘密" not in client.raw.decode()
+        assert "dam" not in client.raw.decode()
+        assert "Ōtsuka" not in client.raw.decode()
+
+    asyncio.run(go())
+
+
+def test_an_event_that_changes_nothing_the_feed_shows_sends_nothing(briefing: Briefing) -> None:
+    engagement, person = briefing.engagement, briefing.journalists[0].person_id
+
+    async def go() -> None:
+        client = feed_of(engagement)
+        await client.open()
+        await client.state()
+        await run(lambda: actions.do_note_talking(engagement.pk, person, True, timezone.now()))
+        await client.nothing_for(0.5)
+        await client.close()
+
+    asyncio.run(go())
+
+
+def test_resuming_at_the_head_sends_nothing_until_the_next_change_and_behind_sends_the_state_now(
+    briefing: Briefing,
+) -> None:
+    engagement, isabel = briefing.engagement, viewer(briefing.journalists[0])
+
+    async def go() -> None:
+        await run(lambda: actions.check_raise_hand(isabel, engagement))
+        head = await run(lambda: journal.head(stream_key(engagement.pk)))
+        current = feed_of(engagement, last=head)
+        await current.open()
+        await current.nothing_for(0.5)
+        await run(lambda: actions.check_lower_hand(isabel, engagement))
+        assert await current.state() == (head + 1, {**(await current_state(engagement)), "queue_length": 0})
+        behind = feed_of(engagement, last=head - 1)
+        await behind.open()
+        seq, state = await behind.state()
+        assert (seq, state["queue_length"]) == (head + 1, 0)
+        await current.close()
+        await behind.close()
+
+    asyncio.run(go())
+
+
+async def current_state(engagement: Engagement) -> dict[str, Any]:
+    state: dict[str, Any] = await run(lambda: feed_state(engagement))
+    return state
+
+
+def test_a_quiet_feed_reads_the_state_afresh_after_its_heartbeat(briefing: Briefing, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A change made without an event (a re-import's new ground rules) reaches the feed anyway."""
+    monkeypatch.setattr(feed, "HEARTBEAT_SECONDS", 0.2)
+    engagement = briefing.engagement
+
+    async def go() -> None:
+        client = feed_of(engagement)
+        await client.open()
+        await client.state()
+        await run(
+            lambda: Engagement.objects.filter(pk=engagement.pk).update(
+                ground_rules=GroundRules.OFF_RECORD, attribution=""
+            )
+        )
+        _seq, state = await client.state()
+        assert state["ground_rules"]["rule"] == "off_record"
+        assert b": still here" in client.raw
+        await client.close()
+
+    asyncio.run(go())
+
+
+def test_a_missed_event_is_made_up_from_the_database(briefing: Briefing, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An event that skips a seq (the one before was dropped by a full channel) brings a fresh read:
+    here the floor given in the lost event, which the next event's parts do not hold."""
+    engagement, moderator = briefing.engagement, viewer(briefing.moderator)
+    isabel = viewer(briefing.journalists[0])
+
+    async def go() -> None:
+        client = feed_of(engagement)
+        await client.open()
+        await client.state()
+        hand = await run(lambda: actions.check_raise_hand(isabel, engagement))
+        await client.state()
+        with monkeypatch.context() as lost:
+            lost.setattr(journal, "fan_out_on_commit", lambda group, payload: None)
+            await run(lambda: actions.check_give_floor(moderator, engagement, question_id=hand.pk))
+        await run(lambda: actions.do_note_talking(engagement.pk, isabel.person_id or 0, True, timezone.now()))
+        seq, state = await client.state()
+        assert seq == await run(lambda: journal.head(stream_key(engagement.pk)))
+        assert (state["holder"]["name"], state["queue_length"]) == ("Isabel González", 0)
+        await client.close()
+
+    asyncio.run(go())
+
+
+def test_a_client_that_leaves_leaves_the_floors_group(briefing: Briefing, layer: str) -> None:
+    if layer != "in-memory":
+        pytest.skip("the in-memory layer shows its groups")
+    engagement = briefing.engagement
+
+    async def go() -> None:
+        client = feed_of(engagement)
+        await client.open()
+        await client.state()
+        channel_layer: Any = get_channel_layer()
+        assert len(channel_layer.groups.get(stream_key(engagement.pk), {})) == 1
+        await client.close()
+        assert channel_layer.groups.get(stream_key(engagement.pk), {}) == {}
+
+    asyncio.run(go())
