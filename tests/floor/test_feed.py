@@ -83,8 +83,8 @@ class Feed:
         """The whole body of a response that is not a stream."""
         chunks = b""
         while True:
-            part = await self.app.receive_output(WAIT_S)
-            chunks += part.get("body", b"")
+            part: dict[str, Any] = await self.app.receive_output(WAIT_S)
+            chunks += bytes(part.get("body", b""))
             if not part.get("more_body"):
                 await self.app.wait(WAIT_S)  # let the handler finish (it closes the request's body)
                 return chunks
