@@ -2,6 +2,7 @@
 
 import json
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -16,18 +17,19 @@ TOP = {"format", "trip", "engagement", "title", "timezone", "ground_rules", "sta
        "questions", "talking", "events"}  # fmt: skip
 
 
-def exported(briefing: Briefing) -> dict:
+def exported(briefing: Briefing) -> dict[str, Any]:
     out = StringIO()
     call_command("floor_log", briefing.engagement.trip.slug, briefing.engagement.key, stdout=out)
-    return json.loads(out.getvalue())
+    log: dict[str, Any] = json.loads(out.getvalue())
+    return log
 
 
 def run_a_briefing(briefing: Briefing) -> None:
     engagement, moderator = briefing.engagement, viewer(briefing.moderator)
-    isabel, li, zoe = (viewer(p) for p in briefing.journalists)
+    isabel, li, zoe = briefing.journalists
     ahead = actions.do_add_question(engagement, zoe.person_id, QuestionKind.AHEAD, "Submitted ahead")
-    hand = actions.check_raise_hand(isabel, engagement)
-    written = actions.check_ask(li, engagement, "¿Visas?")
+    hand = actions.check_raise_hand(viewer(isabel), engagement)
+    written = actions.check_ask(viewer(li), engagement, "¿Visas?")
     actions.check_read_aloud(moderator, engagement, ahead.pk)
     actions.check_give_floor(moderator, engagement, hand.pk)
     actions.do_note_talking(engagement.pk, isabel.person_id, True, engagement.starts_at)

@@ -18,7 +18,7 @@ from virtualtrip.trips.enums import Role
 from virtualtrip.trips.models import Engagement
 
 pytestmark = pytest.mark.janus
-NOT_OPEN = {"code": 409, "reason": "this room is not open"}
+NOT_OPEN = {"code": 409, "reason": "not_open: this room is not open"}
 
 
 def test_only_a_keeper_admits_or_ends(new_browser) -> None:
@@ -105,7 +105,7 @@ def test_a_seat_in_one_room_opens_no_other(new_browser) -> None:
     assert browser.control(engagement.pk).next("room.state")["status"] == "open"
     assert closed_with(browser.control(other.pk).socket) == CLOSE_DENIED
     assert browser.janus(other.pk).turned_away() == (
-        {"code": 403, "reason": "you have no seat in this room"},
+        {"code": 403, "reason": "no_seat: you have no seat in this room"},
         CLOSE_DENIED,
     )
     assert not Room.objects.filter(engagement=other).exists()

@@ -116,6 +116,8 @@ def test_a_command_with_its_id_that_is_no_command_is_answered_with_that_id() -> 
         "seq": 2,
         "body": {"reason": "not a command: extra: Extra inputs are not permitted"},
         "in_response": "x",
+        "code": "not_a_command",
+        "reason": "not a command: extra: Extra inputs are not permitted",
     }
 
 
@@ -167,7 +169,7 @@ def test_proxy_answers_bad_messages_with_a_janus_error(no_janus) -> None:
         (400, "'session_id' must be an integer"),
         (400, "a Janus message needs 'transaction': a string"),
         (400, "a Janus message needs 'janus': a string"),
-        (503, "media server unavailable"),
+        (503, "media_unavailable: media server unavailable"),
     ]
     assert [answer["transaction"] for answer in got[4:]] == ["t"] * 5 + [None, "t", "t"]  # type: ignore[index]
 
@@ -213,4 +215,4 @@ def test_a_turned_away_proxy_answers_once_and_then_sends_nothing() -> None:
         return got, quiet
 
     got, quiet = run_async(turned_away)
-    assert (reasons(got), quiet) == ([(403, "you have no seat in this room"), 4403], True)
+    assert (reasons(got), quiet) == ([(403, "no_seat: you have no seat in this room"), 4403], True)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from virtualtrip.realtime import send_event_on_commit
+from virtualtrip.realtime.protocol import ErrorCode
 from virtualtrip.rooms import protocol, signals
 from virtualtrip.rooms.enums import AdmissionState, RecordingState
 from virtualtrip.rooms.janus.servers import pick_server
@@ -34,7 +35,11 @@ from virtualtrip.trips.models import Engagement, Participant, Person
 
 
 class RoomActionRefused(Exception):
-    """The acting seat may not do this; the message says why."""
+    """The acting seat may not do this; the message says why, `code` says it to code."""
+
+    def __init__(self, message: str, code: ErrorCode = ErrorCode.FORBIDDEN) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def new_device_key() -> str:
@@ -152,7 +157,8 @@ def check_decide_admission(seat: Seat, person_id: int, admit: bool) -> Admission
     admission = Admission.objects.filter(engagement_id=seat.engagement_id, person_id=person_id).first()
     if admission is None:
         raise RoomActionRefused(
-            _("Nobody with id %(person)s is waiting in this room's lobby.") % {"person": person_id}
+            _("Nobody with id %(person)s is waiting in this room's lobby.") % {"person": person_id},
+            ErrorCode.NOT_FOUND,
         )
     return do_decide_admission(admission, admit, acting=seat.display)
 
@@ -181,7 +187,9 @@ def check_end_room(seat: Seat) -> Room:
         raise RoomActionRefused(_("Only a host, a moderator or the principal's staff end the meeting."))
     room = Room.objects.filter(engagement_id=seat.engagement_id).first()
     if room is None:
-        raise RoomActionRefused(_("Nobody has entered this room yet: there is no meeting to end."))
+        raise RoomActionRefused(
+            _("Nobody has entered this room yet: there is no meeting to end."), ErrorCode.CONFLICT
+        )
     return do_end_room(room, acting=seat.display)
 
 

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
 
+from virtualtrip.realtime.protocol import ErrorCode
 from virtualtrip.rooms import actions, ending, live, protocol, queries
 from virtualtrip.rooms.access import Arrival, arrive
 from virtualtrip.rooms.enums import AdmissionState, RecordingState, RoomStatus
@@ -36,13 +37,14 @@ logger = logging.getLogger(__name__)
 CLOSE_DENIED = 4403
 CLOSE_CLOSED = 4409
 CLOSE_MEDIA_GONE = 4502
-MEDIA_UNAVAILABLE = "media server unavailable"
+MEDIA_UNAVAILABLE = "media_unavailable: media server unavailable"
 TURNED_AWAY = {
-    CLOSE_DENIED: Refusal(403, "you have no seat in this room"),
-    CLOSE_CLOSED: Refusal(409, "this room is not open"),
+    CLOSE_DENIED: Refusal(403, "no_seat: you have no seat in this room"),
+    CLOSE_CLOSED: Refusal(409, "not_open: this room is not open"),
 }
 """What the proxy answers a turned-away page's first request with, before closing: janus.js shows
-its pages neither a close code nor a close before it has a session, but it passes this on."""
+its pages neither a close code nor a close before it has a session, but it passes the reason on,
+so the reason starts with a stable code the page branches on (`no_seat`, `not_open`)."""
 TURN_AWAY_WAIT_S = 10
 TALKING = {"talking", "stopped-talking"}
 """Janus's audio-level events (the room is created with `audiolevel_event`)."""
@@ -375,12 +377,24 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
             "publishing": {"audio": audio, "video": video},
         }
 
-    async def _send(self, type_: str, body: dict[str, Any], in_response: str | None = None) -> None:
+    async def _send(
+        self, type_: str, body: dict[str, Any], in_response: str | None = None, **extra: Any
+    ) -> None:
         self.seq += 1
-        envelope: dict[str, Any] = {"type": type_, "id": f"s{self.seq}", "seq": self.seq, "body": body}
+        envelope: dict[str, Any] = {
+            "type": type_,
+            "id": f"s{self.seq}",
+            "seq": self.seq,
+            "body": body,
+            **extra,
+        }
         if in_response is not None:
             envelope["in_response"] = in_response
         await self.send_json(envelope)
+
+    async def _error(self, code: ErrorCode, reason: str, in_response: str | None = None) -> None:
+        """`{type: "error", code, reason, in_response}`, the reason in the body too (version 4's place)."""
+        await self._send("error", {"reason": reason}, in_response, code=code.value, reason=reason)
 
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
@@ -391,12 +405,13 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
         try:
             content = protocol.read_message(protocol.CONTROL_LIMITS, self.budget, text_data, bytes_data)
         except protocol.TooMuch as too_much:
-            await self._send("error", {"reason": str(too_much)})
+            code = ErrorCode.TOO_FAST if too_much.close == protocol.CLOSE_TOO_FAST else ErrorCode.TOO_LARGE
+            await self._error(code, str(too_much))
             self.shut = True
             await self.close(too_much.close)
             return
         except protocol.Unreadable as unreadable:
-            await self._send("error", {"reason": str(unreadable)})
+            await self._error(ErrorCode(unreadable.kind), str(unreadable))
             return
         await self.receive_json(content)
 
@@ -406,20 +421,20 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
         except ValidationError as error:
             sent_id = content.get("id") if isinstance(content, dict) else None
             in_response = sent_id if isinstance(sent_id, str) else None
-            await self._send("error", {"reason": f"not a command: {_first_problem(error)}"}, in_response)
+            await self._error(ErrorCode.NOT_A_COMMAND, f"not a command: {_first_problem(error)}", in_response)
             return
         handler = COMMANDS.get(command.type)
         if handler is None:
-            await self._send("error", {"reason": f"unknown command '{command.type}'"}, command.id)
+            await self._error(ErrorCode.UNKNOWN_COMMAND, f"unknown command '{command.type}'", command.id)
             return
         try:
             body = await handler(self, command)
         except actions.RoomActionRefused as error:
-            await self._send("error", {"reason": str(error)}, command.id)
+            await self._error(error.code, str(error), command.id)
             return
         except ValidationError as error:
             reason = f"not a command: {_first_problem(error, 'body')}"
-            await self._send("error", {"reason": reason}, command.id)
+            await self._error(ErrorCode.INVALID, reason, command.id)
             return
         await self._send("ok", body, command.id)
 

@@ -292,16 +292,18 @@
 
   function onJanusError(reason) {
     const text = String(reason);
-    // The proxy turned this page away (see TURNED_AWAY in consumers.py).
-    if (text.includes("you have no seat in this room")) return seatWithdrawn();
-    if (text.includes("this room is not open")) {
+    // The proxy turned this page away (see TURNED_AWAY in consumers.py): its reason starts with a
+    // stable code, the only part of a Janus error that janus.js passes on.
+    const code = text.split(":")[0];
+    if (code === "no_seat") return seatWithdrawn();
+    if (code === "not_open") {
       teardown();
       // Ask the room's state again: the control channel reopens by itself and says whether the
       // room is over, ended, not open yet, or open after all (then the media starts again).
       if (room.control) room.control.close();
       return;
     }
-    rejoin(text.includes("media server unavailable") ? "unavailable" : "reconnecting");
+    rejoin(code === "media_unavailable" ? "unavailable" : "reconnecting");
   }
 
   // Start the media session again, as the same person: after a lost socket, a failed connection or
