@@ -270,3 +270,14 @@ def test_names_of_engagements_elsewhere_in_the_trip_do_not_collide() -> None:
     keys = set(Participant.objects.filter(role=Role.PRESS).values_list("person__key", flat=True))
     assert len(keys) == 2
     assert paths[0] != paths[1]
+
+
+def test_every_problem_is_shown_at_once() -> None:
+    engagement = briefing()
+    bad = {**GOOD, "name": "Ana\x07", "email": "nope", "question": "¿" * 2001}
+    page = Client().post(register_url(engagement), bad).content.decode()
+    assert "Remove the control characters" in page
+    assert "Enter a valid email address." in page
+    assert "at most 2000 characters; this one has 2001" in page
+    assert page.count('class="field invalid"') == 3
+    assert Accreditation.objects.count() == 0

@@ -112,7 +112,8 @@ def test_the_floor_log_reads_as_a_page_in_the_engagements_zone_and_downloads_as_
     assert f"{started:%H:%M:%S}</time>" in page  # Kathmandu's time, 5:45 ahead of UTC
     assert "Isabel González</strong>, Latinus (MX)" in page
     assert "&lt;i&gt;水&lt;/i&gt; price?" in page
-    assert "read_aloud" in page
+    assert "read aloud" in page
+    assert "Raised hand" in page
     assert "taken: owner" in page
     download = staff.get(reverse("floor:log-json", args=[engagement.pk]))
     assert download["Content-Type"] == "application/json"

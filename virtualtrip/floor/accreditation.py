@@ -79,7 +79,8 @@ def registration_problems(registration: Registration) -> dict[str, str]:
     return {field: problem for field, problem in found.items() if problem}
 
 
-def _cleaned(registration: Registration) -> Registration:
+def cleaned_registration(registration: Registration) -> Registration:
+    """As it is kept: trimmed, the country in capitals."""
     return Registration(
         name=registration.name.strip(),
         outlet=registration.outlet.strip(),
@@ -102,7 +103,7 @@ def check_register(engagement: Engagement, registration: Registration) -> Accred
     closed = registration_closed_reason(engagement)
     if closed:
         raise ValidationError({"__all__": closed})
-    registration = _cleaned(registration)
+    registration = cleaned_registration(registration)
     problems = registration_problems(registration)
     if problems:
         raise ValidationError(problems)

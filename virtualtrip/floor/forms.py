@@ -2,11 +2,14 @@
 whether registration is open) are the actions', which raise ValidationError by field, and
 `add_problems` puts those next to their fields."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from virtualtrip.floor.accreditation import Registration, cleaned_registration, registration_problems
 from virtualtrip.floor.invitations import GUEST_NAME_MAX_LENGTH
 from virtualtrip.trips.validators import country_codes, country_name
 
@@ -29,6 +32,17 @@ class RegistrationForm(forms.Form):
         # The limit is MAX_QUESTION_CHARS, which the action checks.
         help_text=_("Up to 2,000 characters. The moderator sees it with your name and outlet."),
     )
+
+    def clean(self) -> dict[str, Any]:
+        """Every problem at once: the action's rules run on the fields even when another field is
+        wrong (the action checks again when the registration is taken)."""
+        cleaned = super().clean() or {}
+        raw = {field: str(self.data.get(field, "")) for field in ("name", "outlet", "country", "question")}
+        registration = cleaned_registration(Registration(email="", **raw))
+        for field, problem in registration_problems(registration).items():
+            if field not in self.errors:
+                self.add_error(field, problem)
+        return cleaned
 
 
 class GuestForm(forms.Form):

@@ -24,11 +24,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from virtualtrip.floor import accreditation as accrediting
 from virtualtrip.floor import answers, feed, invitations, queries
-from virtualtrip.floor.enums import BriefingStatus, QuestionState
+from virtualtrip.floor.enums import BriefingStatus, QuestionKind, QuestionState
 from virtualtrip.floor.forms import AnswerForm, GuestForm, RegistrationForm, add_problems
 from virtualtrip.floor.log import floor_log
 from virtualtrip.floor.models import Accreditation, AccreditationState, Invitation, Question
@@ -37,7 +38,7 @@ from virtualtrip.publishing.problems import DocumentInputError, WorkflowRefused
 from virtualtrip.rooms.queries import join_link_paths
 from virtualtrip.trips import queries as trip_queries
 from virtualtrip.trips.display import times_sentence
-from virtualtrip.trips.enums import EngagementKind
+from virtualtrip.trips.enums import EngagementKind, GroundRules
 from virtualtrip.trips.models import Engagement, Trip
 
 INVITED_KEY = "floor_invited"
@@ -234,28 +235,52 @@ def _at(value: Any) -> Any:
     return datetime.fromisoformat(value) if isinstance(value, str) and value else value
 
 
+OUTCOMES = {
+    "waiting": gettext_lazy("still waiting"),
+    "asked": gettext_lazy("asked on the floor"),
+    "withdrawn": gettext_lazy("withdrawn"),
+    "read_aloud": gettext_lazy("read aloud"),
+    "taken": gettext_lazy("taken for a later answer"),
+}
+
+
+def _kind(kind: Any) -> str:
+    return str(QuestionKind(kind).label) if kind in QuestionKind.values else str(kind or "")
+
+
 def _readable(log: dict[str, Any]) -> dict[str, Any]:
-    """The floor log with its times as datetimes (the JSON keeps ISO strings)."""
+    """The floor log with its times as datetimes and its codes in words (the JSON keeps both as
+    they are)."""
     turns = [
         {
             **turn,
             "from": _at(turn["from"]),
             "to": _at(turn["to"]),
             "follow_ups": [_at(f) for f in turn["follow_ups"]],
+            "kind": _kind(turn["kind"]),
         }
         for turn in log["turns"]
     ]
     questions = [
-        {**q, "asked_at": _at(q["asked_at"]), "read_aloud_at": _at(q["read_aloud_at"])}
+        {
+            **q,
+            "asked_at": _at(q["asked_at"]),
+            "read_aloud_at": _at(q["read_aloud_at"]),
+            "kind": _kind(q["kind"]),
+            "outcome": OUTCOMES.get(q["outcome"], q["outcome"]),
+        }
         for q in log["questions"]
     ]
     talking = [{**span, "from": _at(span["from"]), "to": _at(span["to"])} for span in log["talking"]]
+    rules = log["ground_rules"]
+    rule = GroundRules(rules["rule"]).label if rules["rule"] in GroundRules.values else rules["rule"]
     return {
         **log,
         "turns": turns,
         "questions": questions,
         "talking": talking,
         "ended_at": _at(log["ended_at"]),
+        "ground_rules": {**rules, "rule": rule, "embargo_until": _at(rules["embargo_until"])},
     }
 
 
