@@ -173,7 +173,7 @@ def waiting_list(engagement_id: int) -> list[WaitingPerson]:
     waiting = Admission.objects.filter(engagement_id=engagement_id, state=AdmissionState.WAITING)
     participants = {
         p.person_id: p
-        for p in Participant.objects.select_related("person").filter(
+        for p in Participant.objects.select_related("person", "engagement").filter(
             engagement_id=engagement_id, person_id__in=waiting.values("person_id")
         )
     }
@@ -211,7 +211,7 @@ def speaker(engagement_id: int, seat_key: str) -> Speaker:
         user = get_user_model().objects.filter(pk=number).first()
         return Speaker(None, staff_display(user) if user is not None else f"User {number} — Trip staff")
     participant = (
-        Participant.objects.select_related("person")
+        Participant.objects.select_related("person", "engagement")
         .filter(engagement_id=engagement_id, person_id=number)
         .first()
     )

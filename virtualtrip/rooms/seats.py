@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from virtualtrip.rooms.capabilities import STAFF_USER, Capability, capability
-from virtualtrip.trips.enums import Role
+from virtualtrip.trips.enums import GroundRules, Role
 from virtualtrip.trips.models import Participant
 from virtualtrip.trips.validators import country_name
 
@@ -35,7 +35,12 @@ class Seat:
 
 
 def display_name(participant: Participant) -> str:
-    """The label under a participant's video: name and title (outlet for press), and country."""
+    """The label under a participant's video: name and title (outlet for press), and country. On
+    background a briefer is labelled with the engagement's attribution only, for everyone: Janus,
+    every page and the recordings never hold the name."""
+    engagement = participant.engagement
+    if participant.role == Role.BRIEFER and engagement.ground_rules == GroundRules.BACKGROUND:
+        return engagement.attribution
     person = participant.person
     detail = person.outlet if participant.role == Role.PRESS and person.outlet else person.title
     country = country_name(person.country) if person.country else ""

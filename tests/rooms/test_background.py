@@ -1,0 +1,63 @@
+"""On background the briefer's name never reaches Janus, a page or a recording: everywhere rooms
+labels them, it uses the engagement's attribution."""
+
+import json
+
+import pytest
+
+from tests.factories.rooms import live_engagement, seat
+from virtualtrip.rooms.queries import lobby_roles, speaker
+from virtualtrip.rooms.seats import participant_seat, person_seat_key
+from virtualtrip.rooms.signaling import SignalingPolicy
+from virtualtrip.trips.enums import GroundRules, Role
+
+pytestmark = pytest.mark.django_db
+ATTRIBUTION = "A SENIOR STATE DEPARTMENT OFFICIAL"
+
+
+def briefer(rule: str):  # type: ignore[no-untyped-def]
+    attribution = ATTRIBUTION if rule == GroundRules.BACKGROUND else ""
+    engagement = live_engagement(ground_rules=rule, attribution=attribution, timezone="Pacific/Chatham")
+    return seat(engagement, Role.BRIEFER, name="Wénceslas Brïefer", title="Deputy Assistant Secretary")
+
+
+def joined(participant) -> dict:  # type: ignore[no-untyped-def]
+    """The join Janus gets from the proxy for this participant's publisher."""
+    policy = SignalingPolicy(
+        participant_seat(participant, lobby_roles(participant.engagement)), 9, "pin", "t", True
+    )
+    policy.inbound({"janus": "create", "transaction": "c"})
+    policy.outbound({"janus": "success", "transaction": "c", "data": {"id": 1}})
+    policy.inbound(
+        {"janus": "attach", "plugin": "janus.plugin.videoroom", "session_id": 1, "transaction": "a"}
+    )
+    policy.outbound({"janus": "success", "transaction": "a", "data": {"id": 2}})
+    join = {"request": "join", "ptype": "publisher"}  # the proxy names the publisher itself
+    message = {"janus": "message", "session_id": 1, "handle_id": 2, "transaction": "j", "body": join}
+    forwarded = policy.inbound(message)
+    assert isinstance(forwarded, dict), forwarded
+    return forwarded
+
+
+def test_on_background_janus_and_the_recordings_get_the_attribution() -> None:
+    participant = briefer(GroundRules.BACKGROUND)
+    assert participant_seat(participant, []).display == ATTRIBUTION
+    forwarded = joined(participant)
+    assert forwarded["body"]["display"] == ATTRIBUTION
+    assert "Brïefer" not in json.dumps(forwarded, ensure_ascii=False)
+    assert speaker(participant.engagement_id, person_seat_key(participant.person_id)).label == ATTRIBUTION
+
+
+@pytest.mark.parametrize("rule", [GroundRules.ON_RECORD, GroundRules.OFF_RECORD])
+def test_otherwise_the_briefer_is_named(rule: str) -> None:
+    participant = briefer(rule)
+    assert participant_seat(participant, []).display.startswith(
+        "Wénceslas Brïefer — Deputy Assistant Secretary"
+    )
+    assert joined(participant)["body"]["display"].startswith("Wénceslas Brïefer")
+
+
+def test_on_background_only_the_briefer_is_hidden() -> None:
+    participant = briefer(GroundRules.BACKGROUND)
+    moderator = seat(participant.engagement, Role.MODERATOR, name="Mo Derator")
+    assert participant_seat(moderator, []).display.startswith("Mo Derator")
