@@ -7,12 +7,14 @@ import pytest
 from channels.db import database_sync_to_async
 from django.db import connections
 
+from tests.factories.rooms import seat
 from tests.floor.conftest import Briefing, admit, make_briefing
 from tests.floor.sockets import FloorSocket
 from tests.janus import run_async
 from tests.rooms.sockets import claimed
 from virtualtrip.floor.state import stream_key
 from virtualtrip.realtime import journal
+from virtualtrip.trips.enums import Role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -190,5 +192,35 @@ def test_no_seat_no_socket(layer) -> None:  # type: ignore[no-untyped-def]
         assert connected
         assert (await socket.socket.receive_output(timeout=5))["code"] == 4403
         await socket.close()
+
+    run_async(run)
+
+
+def test_when_the_moderator_drops_the_floor_stays_and_another_staff_member_runs_it(
+    briefing: Briefing,
+) -> None:
+
+    host = seat(briefing.engagement, Role.HOST, name="Hôte de Mission")
+    moderator, isabel, backup = claimed(briefing.moderator), claimed(briefing.journalists[0]), claimed(host)
+
+    async def run() -> None:
+        console, hers = (
+            FloorSocket(moderator, briefing.engagement.pk),
+            FloorSocket(isabel, briefing.engagement.pk),
+        )
+        await console.open()
+        await hers.open()
+        await hers.command("hand.raise")
+        question = (await console.until("hand.raised"))["body"]["queue"][0]["question"]
+        await console.command("floor.give", question=question)
+        await console.close()  # the moderator's connection drops
+        other = FloorSocket(backup, briefing.engagement.pk)
+        state = (await other.open())["body"]
+        assert state["floor"]["name"] == "Isabel González"
+        assert state["me"]["console"] is True
+        assert (await other.command("floor.take_back"))["type"] == "ok"
+        assert (await hers.until("floor.withdrawn"))["body"]["floor"] is None
+        await other.close()
+        await hers.close()
 
     run_async(run)
