@@ -11,8 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories.rooms import ended_engagement, live_engagement
+from tests.factories.rooms import ended_engagement, live_engagement, seat
 from tests.factories.trips import EngagementFactory
+from tests.floor.conftest import viewer
+from virtualtrip.floor import actions
 from virtualtrip.floor.accreditation import DecisionRefused, Registration, check_register, do_accredit
 from virtualtrip.floor.enums import QuestionKind, QuestionState
 from virtualtrip.floor.models import Accreditation, AccreditationState, Question
@@ -281,3 +283,17 @@ def test_every_problem_is_shown_at_once() -> None:
     assert "at most 2000 characters; this one has 2001" in page
     assert page.count('class="field invalid"') == 3
     assert Accreditation.objects.count() == 0
+
+
+def test_the_mail_says_the_question_is_queued_only_when_it_is(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    engagement = briefing()
+    queued, unasked = (
+        check_register(engagement, Registration(**{**GOOD, "email": email}))
+        for email in ("one@example.org", "two@example.org")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        do_accredit(queued, acting_user=None)
+        actions.check_end(viewer(seat(engagement, Role.MODERATOR, name="Moderadora")), engagement)
+        do_accredit(unasked, acting_user=None)
+    assert ["in the moderator's queue" in m.body for m in mail.outbox] == [True, False]
+    assert Question.objects.filter(engagement=engagement, kind=QuestionKind.AHEAD).count() == 1

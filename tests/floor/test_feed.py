@@ -166,6 +166,7 @@ def test_the_feed_follows_the_floor_and_never_sends_question_text_nor_the_briefe
         headers = dict(start["headers"])
         assert headers[b"content-type"] == b"text/event-stream; charset=utf-8"
         assert headers[b"cache-control"] == b"no-cache"
+        assert headers[b"access-control-allow-origin"] == b"*"
         head = await run(lambda: journal.head(key))
         rules = {"rule": "background", "attribution": "A SENIOR OFFICIAL", "embargo_until": None}
         assert await client.state() == (

@@ -166,7 +166,8 @@ def do_accredit(accreditation: Accreditation, *, acting_user: Actor, base_url: s
     except ValidationError as error:
         raise DecisionRefused(" ".join(error.messages)) from None
     path = room_actions.do_issue_join_link(participant, acting_user=acting_user)
-    if accreditation.question and is_open(briefing_of(engagement)):
+    queued = bool(accreditation.question) and is_open(briefing_of(engagement))
+    if queued:
         floor_actions.do_add_question(
             engagement, participant.person_id, QuestionKind.AHEAD, accreditation.question
         )
@@ -174,7 +175,7 @@ def do_accredit(accreditation: Accreditation, *, acting_user: Actor, base_url: s
     accreditation.save(update_fields=["participant"])
     url = (base_url or settings.SITE_URL).rstrip("/") + path
     pk = accreditation.pk
-    transaction.on_commit(lambda: mail.send_link(pk, url))
+    transaction.on_commit(lambda: mail.send_link(pk, url, queued=queued))
     return path
 
 

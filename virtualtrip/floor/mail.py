@@ -38,8 +38,9 @@ def _accreditation(pk: int) -> Accreditation:
     return Accreditation.objects.select_related("engagement__trip").get(pk=pk)
 
 
-def send_link(accreditation_id: int, url: str) -> None:
-    _send(_accreditation(accreditation_id), "accredited", url=url)
+def send_link(accreditation_id: int, url: str, *, queued: bool) -> None:
+    """`queued`: their question submitted ahead is in the moderator's queue (the briefing was open)."""
+    _send(_accreditation(accreditation_id), "accredited", url=url, queued=queued)
 
 
 def send_refusal(accreditation_id: int) -> None:

@@ -356,4 +356,5 @@ async def feed_view(request: HttpRequest, engagement_id: int) -> HttpResponseBas
     )
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # a proxy in front must pass each event on at once
+    response["Access-Control-Allow-Origin"] = "*"  # the token is the key, wherever the tool's page is
     return response
