@@ -224,3 +224,21 @@ def test_when_the_moderator_drops_the_floor_stays_and_another_staff_member_runs_
         await hers.close()
 
     run_async(run)
+
+
+def test_a_replaced_link_loses_its_floor_socket(briefing: Briefing) -> None:
+    from virtualtrip.rooms.actions import do_issue_join_link
+
+    isabel = claimed(briefing.journalists[0])
+
+    async def run() -> None:
+        socket = FloorSocket(isabel, briefing.engagement.pk)
+        await socket.open()
+        await database_sync_to_async(do_issue_join_link)(
+            briefing.journalists[0], acting_user=None, reissue=True
+        )
+        assert (await socket.socket.receive_output(timeout=5))["code"] == 4403
+        await socket.close()
+
+    run_async(run)
+    assert journal.head(stream_key(briefing.engagement.pk)) == 0

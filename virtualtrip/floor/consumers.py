@@ -11,6 +11,7 @@ from virtualtrip.floor.state import initial_state, stream_key, view
 from virtualtrip.realtime.consumers import ResumableConsumer
 from virtualtrip.realtime.journal import Event
 from virtualtrip.rooms.access import arrive
+from virtualtrip.rooms.protocol import seat_group
 from virtualtrip.rooms.queries import RoomAccessDenied
 from virtualtrip.trips.models import Engagement
 
@@ -87,6 +88,7 @@ def viewer_of(scope: dict[str, Any], engagement_id: int) -> Viewer | None:
         role=seat.role,
         console=seat.can.keeps_lobby,
         in_lobby=seat.in_lobby,
+        seat_key=seat.key,
     )
 
 
@@ -99,6 +101,9 @@ class FloorConsumer(ResumableConsumer):
 
     def stream_of(self, viewer: Viewer) -> str:
         return stream_key(viewer.engagement_id)
+
+    def groups_of(self, viewer: Viewer) -> list[str]:
+        return [seat_group(viewer.engagement_id, viewer.seat_key)]
 
     def snapshot(self, viewer: Viewer) -> dict[str, Any]:
         return initial_state(_engagement(viewer), viewer)

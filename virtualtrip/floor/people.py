@@ -28,6 +28,8 @@ class Viewer:
     """Runs the floor: moderators, hosts, the principal's party and staff accounts."""
     in_lobby: bool
     """The seat's role waits in the lobby until admitted: whether it was is asked at each command."""
+    seat_key: str = ""
+    """The seat's key in rooms (its channel group's name)."""
 
     @property
     def asks(self) -> bool:

@@ -68,6 +68,10 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     def stream_of(self, viewer: Any) -> str:
         raise NotImplementedError
 
+    def groups_of(self, viewer: Any) -> list[str]:
+        """Other groups the socket listens to (a seat's own, for its revocation)."""
+        return []
+
     def snapshot(self, viewer: Any) -> dict[str, Any]:
         raise NotImplementedError
 
@@ -85,7 +89,8 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self.viewer, self.stream = viewer, self.stream_of(viewer)
         # Joined before reading, so nothing committed after the read is missed: it waits in the
         # channel until connect returns, and what the read already covered is dropped by its seq.
-        await self.channel_layer.group_add(self.stream, self.channel_name)
+        for group in [self.stream, *self.groups_of(viewer)]:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         await self._catch_up(since_from(self.scope))
 
@@ -167,6 +172,8 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                 in_response, ErrorCode.NOT_A_COMMAND, f"not a command: {first_problem(invalid)}"
             )
             return
+        if not await self._still_seated():
+            return
         handler = self.commands.get(command.type)
         if handler is None:
             await self._answer_error(
@@ -184,13 +191,29 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self.answers += 1
         await self.send_json({**envelope("ok", f"a{self.answers}", None, body), "in_response": command.id})
 
+    async def _still_seated(self) -> bool:
+        """Whether the browser still holds the seat it connected with (checked again before each
+        command and on a revocation): a removed person or a replaced link loses the socket."""
+        viewer = await database_sync_to_async(self.authenticate)()
+        if viewer is not None and viewer == self.viewer:
+            return True
+        self.shut = True
+        await self.close(CLOSE_DENIED)
+        return False
+
+    async def room_event(self, payload: dict[str, Any]) -> None:
+        """A seat's event from rooms: on a revocation or the room's end, look at the seat again."""
+        if not self.shut and payload.get("event", {}).get("type") in {"seat.revoked", "room.ended"}:
+            await self._still_seated()
+
     async def _answer_error(self, in_response: str | None, code: ErrorCode, reason: str) -> None:
         self.answers += 1
         await self.send_json(error(f"a{self.answers}", in_response, code, reason))
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "stream"):
-            await self.channel_layer.group_discard(self.stream, self.channel_name)
+            for group in [self.stream, *self.groups_of(self.viewer)]:
+                await self.channel_layer.group_discard(group, self.channel_name)
 
 
 def first_problem(invalid: ValidationError, within: str = "") -> str:
