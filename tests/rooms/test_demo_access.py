@@ -87,3 +87,18 @@ def test_a_production_site_gets_no_demo_account(settings) -> None:
     with pytest.raises(CommandError, match="demo-access is for a demo on this machine"):
         demo_access(engagement.trip.slug)
     assert not get_user_model().objects.filter(username="demo-staff").exists()
+
+
+def test_the_demo_briefing_under_way_prints_the_moderator_the_briefer_and_the_journalists() -> None:
+    call_command("load_demo", now="us-regional-briefing", stdout=io.StringIO(), stderr=io.StringIO())
+    printed = demo_access("mexico-canada-2021")
+    assert "Under way now: " in printed
+    links = re.findall(r"^  (.+) \((\w+)\): (http\S+/join/\S+)$", printed, re.MULTILINE)
+    assert {role for _name, role, _link in links} == {"moderator", "briefer", "press"}
+
+
+def test_load_demo_names_an_engagement_it_does_not_have() -> None:
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="no engagement 'nope': it has .*us-regional-briefing"):
+        call_command("load_demo", now="nope", stdout=io.StringIO(), stderr=io.StringIO())

@@ -13,11 +13,14 @@ from django.utils import timezone
 from virtualtrip.rooms.actions import do_issue_join_link
 from virtualtrip.rooms.enums import RoomStatus
 from virtualtrip.rooms.queries import opens_at, room_status
-from virtualtrip.trips.enums import Role
+from virtualtrip.trips.enums import EngagementKind, Role
 from virtualtrip.trips.models import Engagement, Participant
 
 DEMO_STAFF = "demo-staff"
-SHOWN_ROLES = [Role.PRINCIPAL, Role.COUNTERPART]
+SHOWN_ROLES = [Role.PRINCIPAL, Role.COUNTERPART, Role.MODERATOR, Role.BRIEFER]
+"""The seats a newcomer tries first: a meeting's principal and counterpart, a briefing's moderator
+and briefer, and at a press event its journalists too (PRESS_KINDS)."""
+PRESS_KINDS = {EngagementKind.PRESS_BRIEFING, EngagementKind.PRESS_AVAILABILITY}
 
 
 def room_to_show(slug: str, now: datetime) -> Engagement | None:
@@ -61,7 +64,8 @@ class Command(BaseCommand):
                 f"trip '{options['trip']}' has no engagements: load it first (virtualtrip load-demo)"
             )
         self.stdout.write(f"\n{self._when(engagement, now)}: {engagement.title}")
-        participants = Participant.objects.filter(engagement=engagement, role__in=SHOWN_ROLES)
+        shown = [*SHOWN_ROLES, Role.PRESS] if engagement.kind in PRESS_KINDS else SHOWN_ROLES
+        participants = Participant.objects.filter(engagement=engagement, role__in=shown)
         for participant in participants.select_related("person", "engagement").order_by("position"):
             path = do_issue_join_link(participant, acting_user=None)
             self.stdout.write(f"  {participant.person.name} ({participant.role}): {base}{path}")
