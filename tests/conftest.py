@@ -141,7 +141,7 @@ def run(tmp_path: Path):  # type: ignore[no-untyped-def]
 def in_memory_layer(settings) -> None:  # type: ignore[no-untyped-def]
     """The in-memory channel layer, even in the run on Redis: events stay in this process and are
     written for `serve` to relay (virtualtrip.realtime)."""
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "virtualtrip.realtime.layers.InMemoryChannelLayer"}}
 
 
 @pytest.fixture(autouse=True)

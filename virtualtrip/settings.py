@@ -206,7 +206,7 @@ CHANNEL_LAYERS = {
             "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
         }
         if REDIS_URL
-        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+        else {"BACKEND": "virtualtrip.realtime.layers.InMemoryChannelLayer"}
     )
 }
 

@@ -47,7 +47,7 @@ def layer(request, settings):  # type: ignore[no-untyped-def]
             }
         }
     else:
-        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "virtualtrip.realtime.layers.InMemoryChannelLayer"}}
     return request.param
 
 

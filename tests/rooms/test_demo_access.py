@@ -100,5 +100,5 @@ def test_the_demo_briefing_under_way_prints_the_moderator_the_briefer_and_the_jo
 def test_load_demo_names_an_engagement_it_does_not_have() -> None:
     from django.core.management import CommandError
 
-    with pytest.raises(CommandError, match="no engagement 'nope': it has .*us-regional-briefing"):
+    with pytest.raises(CommandError, match=r"no engagement 'nope': it has .*us-regional-briefing"):
         call_command("load_demo", now="nope", stdout=io.StringIO(), stderr=io.StringIO())

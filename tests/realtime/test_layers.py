@@ -1,0 +1,73 @@
+"""The in-memory layer the app uses: a group's message reaches each member once, expired messages
+and memberships still go, and a full member is skipped without failing the others."""
+
+import asyncio
+
+import pytest
+
+from virtualtrip.realtime import layers
+from virtualtrip.realtime.layers import InMemoryChannelLayer
+
+
+def run(coroutine):  # type: ignore[no-untyped-def]
+    return asyncio.run(coroutine)
+
+
+def test_each_member_gets_the_message_once_and_others_none() -> None:
+    async def go() -> list[dict]:
+        layer = InMemoryChannelLayer()
+        members = [await layer.new_channel() for _ in range(300)]
+        outsider = await layer.new_channel()
+        for channel in members:
+            await layer.group_add("floor-7", channel)
+        await layer.group_send("floor-7", {"type": "realtime.event", "event": {"seq": 1}})
+        got = [await asyncio.wait_for(layer.receive(channel), 1) for channel in members]
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(layer.receive(members[0]), 0.05)
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(layer.receive(outsider), 0.05)
+        return got
+
+    got = run(go())
+    assert got == [{"type": "realtime.event", "event": {"seq": 1}}] * 300
+
+
+def test_the_sender_can_change_its_message_afterwards(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    async def go() -> dict:
+        layer = InMemoryChannelLayer()
+        channel = await layer.new_channel()
+        await layer.group_add("g", channel)
+        message = {"type": "x", "event": {"body": [1]}}
+        await layer.group_send("g", message)
+        message["event"]["body"].append(2)
+        return await layer.receive(channel)
+
+    assert run(go()) == {"type": "x", "event": {"body": [1]}}
+
+
+def test_expired_messages_and_their_channels_are_still_swept(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    async def go() -> tuple[bool, bool]:
+        layer = InMemoryChannelLayer(expiry=0)
+        channel = await layer.new_channel()
+        await layer.group_add("g", channel)
+        await layer.group_send("g", {"type": "x"})
+        await asyncio.sleep(0.01)
+        monkeypatch.setattr(layers, "SWEEP_EVERY_S", 0)
+        await layer.group_send("g", {"type": "y"})  # sweeps first: the old message expired
+        return channel in layer.channels, channel in layer.groups.get("g", {})
+
+    assert run(go()) == (False, False)
+
+
+def test_a_full_member_misses_the_message_and_the_others_get_it() -> None:
+    async def go() -> dict:
+        layer = InMemoryChannelLayer(capacity=1)
+        slow, fast = await layer.new_channel(), await layer.new_channel()
+        for channel in (slow, fast):
+            await layer.group_add("g", channel)
+        await layer.group_send("g", {"type": "first"})
+        await layer.receive(fast)
+        await layer.group_send("g", {"type": "second"})  # slow's queue is full
+        return await layer.receive(fast)
+
+    assert run(go()) == {"type": "second"}
