@@ -191,6 +191,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# Mail (journalists' personal links after accreditation): printed to the console unless configured.
+EMAIL_BACKEND = os.environ.get("VIRTUALTRIP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("VIRTUALTRIP_FROM_EMAIL", "press-office@virtualtrip.invalid")
+EMAIL_HOST = os.environ.get("VIRTUALTRIP_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("VIRTUALTRIP_EMAIL_PORT", "25"))
+
 # What the room page shows beside the video, from apps rooms does not know (rooms never imports them).
 ROOM_PANELS = ["floor/panel.html"]
 

@@ -12,16 +12,13 @@ from virtualtrip.floor.models import Accreditation, AccreditationState, Question
 from virtualtrip.floor.people import floor_names, name_of
 from virtualtrip.floor.state import briefing_of, console_parts
 from virtualtrip.publishing.enums import Clearance
-from virtualtrip.trips.enums import EngagementKind
 from virtualtrip.trips.models import Engagement
-
-ACCREDITING_KINDS = frozenset({EngagementKind.PRESS_BRIEFING, EngagementKind.PRESS_AVAILABILITY})
-"""The engagements journalists not in the trip file may register for."""
+from virtualtrip.trips.queries import PRESS_EVENT_KINDS
 
 
 def takes_accreditation(engagement: Engagement) -> bool:
     """Whether the engagement's public page offers registration at all (open or closed)."""
-    return engagement.public and engagement.kind in ACCREDITING_KINDS
+    return engagement.public and engagement.kind in PRESS_EVENT_KINDS
 
 
 def registration_closed_reason(engagement: Engagement, now: datetime | None = None) -> str | None:

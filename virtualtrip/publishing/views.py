@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from virtualtrip.publishing import queries
@@ -117,6 +118,7 @@ def engagement_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         "coverage": coverage_line(engagement.coverage),
         "documents": documents,
         "readouts": {engagement.pk: queries.readout_notice(engagement, documents)},
+        "takes_registrations": trip_queries.takes_press_registrations(engagement, timezone.now()),
     }
     return render(request, "publishing/engagement.html", context)
 

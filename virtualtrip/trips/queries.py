@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
-from virtualtrip.trips.enums import GroundRules, QueuePolicy
+from virtualtrip.trips.enums import EngagementKind, GroundRules, QueuePolicy, Role
 from virtualtrip.trips.models import Destination, Engagement, Participant, Person, Trip
 from virtualtrip.trips.times import UTC, get_zone
 from virtualtrip.trips.validators import is_priority_country, priority_key
@@ -35,18 +35,40 @@ def get_trip(slug: str) -> Trip:
     return list_trips().get(slug=slug)
 
 
+PRESS_EVENT_KINDS = frozenset({EngagementKind.PRESS_BRIEFING, EngagementKind.PRESS_AVAILABILITY})
+"""Engagements journalists not in the trip file may register for (accreditation, in floor)."""
+
+
+def takes_press_registrations(engagement: Engagement, now: datetime) -> bool:
+    """A public press event still to come or under way: its page offers registration."""
+    return engagement.public and engagement.kind in PRESS_EVENT_KINDS and now < engagement.ends_at
+
+
+HIDDEN_BY_GROUND_RULES = Q(role=Role.BRIEFER, engagement__ground_rules=GroundRules.BACKGROUND)
+"""Participations the public never sees: a briefer on background is known by the attribution only."""
+
+
+def public_participants() -> QuerySet[Participant]:
+    """Participations the public may see: the trip file's people (never those added for one
+    engagement: accredited journalists, an audience), and no briefer on background."""
+    return Participant.objects.filter(person__from_trip_file=True).exclude(HIDDEN_BY_GROUND_RULES)
+
+
 def visible_engagements(trip: Trip, viewer: Viewer = None) -> QuerySet[Engagement]:
-    """The engagements the viewer may see, with their participants: for the public only the trip
-    file's people, never those added for one engagement (accredited journalists, an audience)."""
+    """The engagements the viewer may see, with the participants they may see (`public_participants`)."""
     staff = sees_private(viewer)
-    participants = Participant.objects.select_related("person").order_by("position")
+    participants = (
+        (Participant.objects if staff else public_participants())
+        .select_related("person")
+        .order_by("position")
+    )
     engagements = (
         Engagement.objects.filter(trip=trip)
         .select_related("destination")
         .prefetch_related(
             Prefetch(
                 "participants",
-                queryset=participants if staff else participants.filter(person__from_trip_file=True),
+                queryset=participants,
             )
         )
         .order_by("starts_at", "position")
@@ -205,13 +227,13 @@ def visible_destinations(trip: Trip, viewer: Viewer = None) -> list[Destination]
 
 
 def visible_people(trip: Trip, viewer: Viewer = None) -> QuerySet[Person]:
-    """The trip's people; for the public, only the principal and the trip file's people in public
-    engagements (never those added for one engagement)."""
+    """The trip's people; for the public, only the principal and the people it may see in public
+    engagements (`public_participants`)."""
     people = Person.objects.filter(trip=trip).order_by("position", "key")
     if sees_private(viewer):
         return people
     people = people.filter(from_trip_file=True)
-    in_public = Participant.objects.filter(engagement__trip=trip, engagement__public=True)
+    in_public = public_participants().filter(engagement__trip=trip, engagement__public=True)
     principal = people.filter(pk=trip.principal_id) if trip.principal_id else people.none()
     return people.filter(pk__in=in_public.values("person")) | principal
 
