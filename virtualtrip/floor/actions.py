@@ -17,8 +17,16 @@ from django.utils.translation import gettext as _
 from virtualtrip.floor import media
 from virtualtrip.floor.enums import BriefingStatus, QuestionKind, QuestionState
 from virtualtrip.floor.models import MAX_QUESTION_CHARS, Briefing, Question
-from virtualtrip.floor.people import ASKING_ROLES, Viewer, floor_names, name_of
-from virtualtrip.floor.state import PARTS, briefing_part, floor_part, queue_part, stream_key, talking_part
+from virtualtrip.floor.people import ASKING_ROLES, Viewer, name_for
+from virtualtrip.floor.state import (
+    PARTS,
+    briefing_part,
+    floor_part,
+    names_on_the_floor,
+    queue_part,
+    stream_key,
+    talking_part,
+)
 from virtualtrip.realtime import journal
 from virtualtrip.realtime.protocol import ErrorCode, Refused
 from virtualtrip.rooms.enums import AdmissionState, RoomStatus
@@ -41,8 +49,8 @@ def _locked(engagement: Engagement) -> Briefing:
 
 def _emit(engagement: Engagement, type_: str, log: dict[str, Any], parts: tuple[str, ...]) -> journal.Event:
     """Append the event with the parts it changed, read now as the console sees them."""
-    names = floor_names(engagement)
     briefing = Briefing.objects.select_related("question").get(engagement=engagement)
+    names = names_on_the_floor(engagement, briefing)
     makers: dict[str, Callable[[], Any]] = {
         "briefing": lambda: briefing_part(engagement, briefing),
         "floor": lambda: floor_part(briefing, names),
@@ -54,7 +62,7 @@ def _emit(engagement: Engagement, type_: str, log: dict[str, Any], parts: tuple[
 
 
 def _question_log(question: Question, **extra: Any) -> dict[str, Any]:
-    name = name_of(floor_names(question.engagement), question.person_id)
+    name = name_for(question.engagement, question.person_id)
     return {"question": question.pk, "kind": question.kind, **name.as_dict(question.person_id), **extra}
 
 
@@ -221,7 +229,7 @@ def check_give_floor(
         if briefing.holder_id == person_id and briefing.question_id is None:
             return
         assert person_id is not None
-        if name_of(floor_names(engagement), person_id).role not in ASKING_ROLES:
+        if name_for(engagement, person_id).role not in ASKING_ROLES:
             raise Refused(
                 ErrorCode.NOT_FOUND, "Only a journalist or the audience of this engagement takes the floor."
             )
@@ -260,7 +268,7 @@ def _end_turn(briefing: Briefing, by: Viewer | None, type_: str) -> None:
     if question is not None and question.state == QuestionState.ON_FLOOR:
         _finish(question, QuestionState.ANSWERED)
     log = {
-        **name_of(floor_names(engagement), holder).as_dict(holder),
+        **name_for(engagement, holder).as_dict(holder),
         "question": question.pk if question else None,
         "since": briefing.holder_since.isoformat() if briefing.holder_since else None,
         "follow_ups": briefing.follow_ups,
@@ -291,7 +299,7 @@ def check_follow_up(viewer: Viewer, engagement: Engagement) -> None:
     briefing.save(update_fields=["follow_ups"])
     holder = briefing.holder_id
     log = {
-        **name_of(floor_names(engagement), holder).as_dict(holder),
+        **name_for(engagement, holder).as_dict(holder),
         "follow_up": briefing.follow_ups,
         "by": viewer.acting(),
     }
@@ -414,5 +422,5 @@ def do_note_talking(engagement_id: int, person_id: int, talking: bool, at: datet
         return
     briefing.talking = now_talking
     briefing.save(update_fields=["talking"])
-    name = name_of(floor_names(engagement), person_id).as_dict(person_id)
+    name = name_for(engagement, person_id).as_dict(person_id)
     _emit(engagement, "talking.changed", {**name, "talking": talking, "at": at.isoformat()}, ("talking",))

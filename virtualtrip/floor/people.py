@@ -5,6 +5,7 @@ is named by the engagement's attribution everywhere the floor names them, for ev
 floor's state, its events and its log never hold a background briefer's name.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,11 +58,15 @@ def hides_names(engagement: Engagement) -> bool:
     return engagement.ground_rules == GroundRules.BACKGROUND
 
 
-def floor_names(engagement: Engagement) -> dict[int, FloorName]:
-    """How the floor names each participant of the engagement."""
+def floor_names(engagement: Engagement, people: Iterable[int] | None = None) -> dict[int, FloorName]:
+    """How the floor names each participant of the engagement (only `people`, when given: a room of
+    thousands reads the few the floor shows, not everyone)."""
     hidden = hides_names(engagement)
     names: dict[int, FloorName] = {}
-    for participant in Participant.objects.filter(engagement=engagement).select_related("person"):
+    participants = Participant.objects.filter(engagement=engagement).select_related("person")
+    if people is not None:
+        participants = participants.filter(person_id__in=set(people))
+    for participant in participants:
         person = participant.person
         if hidden and participant.role in HIDDEN_ON_BACKGROUND:
             names[person.pk] = FloorName(engagement.attribution, "", "", participant.role, None)
@@ -73,3 +78,8 @@ def floor_names(engagement: Engagement) -> dict[int, FloorName]:
 
 def name_of(names: dict[int, FloorName], person_id: int) -> FloorName:
     return names.get(person_id) or FloorName("", "", "", "")
+
+
+def name_for(engagement: Engagement, person_id: int) -> FloorName:
+    """How the floor names one person of the engagement."""
+    return name_of(floor_names(engagement, [person_id]), person_id)

@@ -11,6 +11,8 @@ read: other people's question text.
 import copy
 from typing import Any
 
+from django.db.models import Q
+
 from virtualtrip.floor import policies
 from virtualtrip.floor.enums import BriefingStatus, QuestionKind, QuestionState
 from virtualtrip.floor.models import Briefing, Question
@@ -109,10 +111,21 @@ def _entry(
     }
 
 
-def console_parts(engagement: Engagement, names: dict[int, FloorName] | None = None) -> State:
+def names_on_the_floor(engagement: Engagement, briefing: Briefing) -> dict[int, FloorName]:
+    """The names the parts show: who holds the floor, who is talking, who is waiting, who asked."""
+    askers = Question.objects.filter(engagement=engagement).filter(
+        Q(state=QuestionState.WAITING) | Q(called_at__isnull=False)
+    )
+    people = {*askers.values_list("person_id", flat=True), *briefing.talking}
+    if briefing.holder_id is not None:
+        people.add(briefing.holder_id)
+    return floor_names(engagement, people)
+
+
+def console_parts(engagement: Engagement) -> State:
     """Every part, as the console sees it, read now."""
-    names = floor_names(engagement) if names is None else names
     briefing = briefing_of(engagement)
+    names = names_on_the_floor(engagement, briefing)
     return {
         "briefing": briefing_part(engagement, briefing),
         "floor": floor_part(briefing, names),
