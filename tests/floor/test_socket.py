@@ -66,6 +66,8 @@ def test_events_reach_every_socket_in_order_and_commands_are_answered(briefing: 
         asked = await console.until("question.asked")
         assert asked["body"]["queue"][1]["text"] == "<b>bold</b> question"
         assert "text" not in (await hers.until("question.asked"))["body"]["queue"][1]
+        # Encoded once per view in this process: the author still sees their own text.
+        assert (await his.until("question.asked"))["body"]["queue"][1]["text"] == "<b>bold</b> question"
         assert (await console.command("floor.give", question=question))["type"] == "ok"
         granted = await hers.until("floor.granted")
         assert granted["body"]["floor"]["name"] == "Isabel González"

@@ -7,7 +7,7 @@ from typing import Any
 
 from virtualtrip.floor import actions, protocol
 from virtualtrip.floor.people import Viewer
-from virtualtrip.floor.state import initial_state, stream_key, view
+from virtualtrip.floor.state import authors, initial_state, stream_key, view
 from virtualtrip.realtime.consumers import ResumableConsumer
 from virtualtrip.realtime.journal import Event
 from virtualtrip.rooms.access import arrive
@@ -110,3 +110,28 @@ class FloorConsumer(ResumableConsumer):
 
     def view(self, event: Event, viewer: Viewer) -> dict[str, Any] | None:
         return view(event.body, viewer)
+
+    def view_key(self, event: Event, viewer: Viewer) -> str | None:
+        """The console sees every event whole; everyone else the same, but for their own questions."""
+        if viewer.console:
+            return "console"
+        return None if viewer.person_id in AUTHORS.of(self.stream, event) else "public"
+
+
+class Authors:
+    """Who wrote a text an event carries (their view of it is their own), found once per event."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.found: dict[tuple[str, int], frozenset[int]] = {}
+
+    def of(self, stream: str, event: Event) -> frozenset[int]:
+        key = (stream, event.seq)
+        if key not in self.found:
+            if len(self.found) >= self.size:
+                self.found.clear()
+            self.found[key] = authors(event.body)
+        return self.found[key]
+
+
+AUTHORS = Authors(size=256)

@@ -165,6 +165,15 @@ def redact(body: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
     return seen
 
 
+def authors(body: dict[str, Any]) -> frozenset[int]:
+    """The people whose own question text the body holds (what `redact` keeps for them only)."""
+    written = [entry for entry in body.get("queue", []) if entry.get("text")]
+    log = body.get("log", {})
+    if log.get("text"):
+        written.append(log)
+    return frozenset(item["person"] for item in written if isinstance(item.get("person"), int))
+
+
 def _own_text_only(item: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
     """A question's `text` for its author only. Once read aloud everyone has heard it: the log of
     that says `spoken`, which stays."""

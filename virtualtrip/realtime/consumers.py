@@ -10,6 +10,9 @@ event twice changes nothing. That is why the state can be read after the head: a
 in between is in the state and is also sent, harmlessly.
 """
 
+import json
+from collections import OrderedDict
+from collections.abc import Hashable
 from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
@@ -34,6 +37,27 @@ COMMAND_LIMITS = SocketLimits(max_chars=16 * 1024, burst=30, per_second=3)
 and dropped; a socket that goes on sending that fast after `burst` such answers is closed."""
 Handler = Any
 """A command handler: `(viewer, body) -> dict`, run in a worker thread; raises Refused."""
+
+
+class EncodedEvents:
+    """The last events encoded in this process, by stream, seq and view name: one event to 5,000
+    sockets is turned into JSON a few times, not 5,000."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.texts: OrderedDict[tuple[str, int, Hashable], str] = OrderedDict()
+
+    def get(self, key: tuple[str, int, Hashable]) -> str | None:
+        return self.texts.get(key)
+
+    def keep(self, key: tuple[str, int, Hashable], text: str) -> str:
+        self.texts[key] = text
+        while len(self.texts) > self.size:
+            self.texts.popitem(last=False)
+        return text
+
+
+ENCODED = EncodedEvents(size=256)
 
 
 def since_from(scope: dict[str, Any]) -> int | None:
@@ -80,6 +104,12 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         loop for every socket of the room, so it must not touch the database."""
         raise NotImplementedError
 
+    def view_key(self, event: journal.Event, viewer: Any) -> Hashable | None:
+        """A name for what `viewer` sees of `event`, the same for every viewer who sees the same
+        (`console`, `public`): the event is then encoded once per name in this process, not once
+        per socket. None: this viewer's view is their own."""
+        return None
+
     async def connect(self) -> None:
         viewer = await database_sync_to_async(self.authenticate)()
         if viewer is None:
@@ -125,9 +155,21 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     async def _send_event(self, event: journal.Event) -> None:
         self.last_seq = max(self.last_seq, event.seq)
+        name = self.view_key(event, self.viewer)
+        text: str | None
+        if name is None:
+            text = self._encoded(event)
+        else:
+            text = ENCODED.get((self.stream, event.seq, name))
+            if text is None:
+                text = ENCODED.keep((self.stream, event.seq, name), self._encoded(event))
+        if text:
+            await self.send(text_data=text)
+
+    def _encoded(self, event: journal.Event) -> str:
+        """The event's envelope as this viewer is sent it, as JSON text ("" when they see nothing)."""
         body = self.view(event, self.viewer)
-        if body is not None:
-            await self.send_json(envelope(event.type, f"e{event.seq}", event.seq, body))
+        return "" if body is None else json.dumps(envelope(event.type, f"e{event.seq}", event.seq, body))
 
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
