@@ -205,11 +205,12 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 CHANNEL_LAYERS = {
     "default": (
         {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # No read timeout: the layer waits for each socket's next message with a blocking read
-            # (BZPOPMIN) that redis-py 8's default 5-second socket timeout would cut, taking every
-            # quiet room socket down (django/channels_redis#422).
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
+            # Redis publish/subscribe: a group message is published once and each process hands it
+            # to its own members, where the list-based layer pushes and pops it once per socket
+            # (5 s for one event to 5,000 sockets; see docs/benchmarks.md). A message missed while a
+            # socket reconnects is in the floor's journal, which the socket reads on resuming.
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [{"address": REDIS_URL}]},
         }
         if REDIS_URL
         else {"BACKEND": "virtualtrip.realtime.layers.InMemoryChannelLayer"}

@@ -42,7 +42,7 @@ def layer(request, settings):  # type: ignore[no-untyped-def]
             pytest.skip("needs REDIS_URL (make test runs Redis)")
         settings.CHANNEL_LAYERS = {
             "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
                 "CONFIG": {"hosts": [os.environ["REDIS_URL"]]},
             }
         }
