@@ -293,3 +293,72 @@ def test_a_priority_list_puts_regional_outlets_first(db) -> None:  # type: ignor
     queue = initial_state(engagement, viewer(briefing.moderator))["queue"]
     assert [entry["name"] for entry in queue] == ["李雷", "Isabel González", "Student"]
     assert [entry["place"] for entry in queue] == [1, 2, 3]
+
+
+def test_a_double_click_on_a_picked_person_gives_the_floor_once(briefing: Briefing) -> None:
+    engagement, moderator = briefing.engagement, viewer(briefing.moderator)
+    zoe = briefing.journalists[2].person_id
+    verify_action(
+        engagement, briefing.viewers, lambda: actions.check_give_floor(moderator, engagement, person_id=zoe)
+    )
+    verify_action(
+        engagement,
+        briefing.viewers,
+        lambda: actions.check_give_floor(moderator, engagement, person_id=zoe),
+        events=0,
+    )
+    assert Question.objects.filter(person_id=zoe).count() == 1
+
+
+def test_picking_someone_whose_hand_is_up_answers_their_hand(briefing: Briefing) -> None:
+    engagement, moderator = briefing.engagement, viewer(briefing.moderator)
+    isabel = viewer(briefing.journalists[0])
+    hand = actions.check_raise_hand(isabel, engagement)
+    verify_action(
+        engagement,
+        briefing.viewers,
+        lambda: actions.check_give_floor(moderator, engagement, person_id=isabel.person_id),
+    )
+    assert Question.objects.get(pk=hand.pk).state == QuestionState.ON_FLOOR
+    assert initial_state(engagement, moderator)["queue"] == []
+
+
+def test_a_person_has_at_most_three_written_questions_waiting(briefing: Briefing) -> None:
+    isabel = viewer(briefing.journalists[0])
+    asked = [actions.check_ask(isabel, briefing.engagement, f"Pregunta {n}") for n in range(3)]
+    refused(ErrorCode.THROTTLED, lambda: actions.check_ask(isabel, briefing.engagement, "Una más"))
+    actions.check_withdraw(isabel, briefing.engagement, asked[0].pk)
+    actions.check_ask(isabel, briefing.engagement, "Una más")  # room again
+    refused(ErrorCode.THROTTLED, lambda: actions.check_ask(isabel, briefing.engagement, "Y otra"))
+    actions.check_ask(viewer(briefing.journalists[1]), briefing.engagement, "其他人可以")
+
+
+def test_asking_is_throttled_per_person(briefing: Briefing) -> None:
+    isabel = viewer(briefing.journalists[0])
+    for number in range(actions.ASKED_PER_MINUTE):
+        question = actions.check_ask(isabel, briefing.engagement, f"Question {number}")
+        actions.check_withdraw(isabel, briefing.engagement, question.pk)
+    refused(ErrorCode.THROTTLED, lambda: actions.check_ask(isabel, briefing.engagement, "One more"))
+
+
+@pytest.mark.parametrize("character", ["\x85", "\x9b", "\u202e", "\u2066", "\u2028", "\ufeff", "\x00"])
+def test_invisible_controls_are_refused(briefing: Briefing, character: str) -> None:
+    text = f"reversed {character}text"
+    refused(
+        ErrorCode.INVALID,
+        lambda: actions.check_ask(viewer(briefing.journalists[0]), briefing.engagement, text),
+    )
+
+
+def test_joiners_and_line_breaks_are_kept(briefing: Briefing) -> None:
+    text = "می\u200cخواهم بپرسم\nलिखा\u200dहै\tok"
+    question = actions.check_ask(viewer(briefing.journalists[0]), briefing.engagement, text)
+    assert Question.objects.get(pk=question.pk).text == text
+
+
+def test_a_withdrawn_question_cannot_be_taken(briefing: Briefing) -> None:
+    isabel = viewer(briefing.journalists[0])
+    question = actions.check_ask(isabel, briefing.engagement, "Never mind")
+    actions.check_withdraw(isabel, briefing.engagement, question.pk)
+    take = lambda: actions.check_take_question(viewer(briefing.moderator), briefing.engagement, question.pk)  # noqa: E731
+    refused(ErrorCode.CONFLICT, take)

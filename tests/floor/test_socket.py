@@ -130,6 +130,11 @@ def test_a_reconnecting_socket_gets_what_it_missed_or_a_snapshot(briefing: Brief
             ("hand", 1)
         ]  # the hand survived the drop
         await late.close()
+        for odd in ("%C2%B2", "-1", "1e3", "%EF%BC%91"):  # ², a minus, an exponent, a full-width 1
+            strange = FloorSocket(isabel, briefing.engagement.pk)
+            strange.socket.scope["query_string"] = f"since={odd}".encode()
+            assert (await strange.open())["type"] == "floor.state"
+            await strange.close()
         forged = FloorSocket(isabel, briefing.engagement.pk, since=999)
         assert (await forged.open())["type"] == "floor.state"
         await forged.close()
@@ -175,9 +180,12 @@ def test_a_flooding_socket_is_slowed_and_told_so(briefing: Briefing) -> None:
         await socket.open()
         for number in range(40):
             await socket.socket.send_json_to({"type": "hand.lower", "id": f"f{number}", "body": {}})
-        codes = [(await socket.next()).get("code") for _ in range(40)]
+        answers = [await socket.next() for _ in range(40)]
+        codes = [answer.get("code") for answer in answers]
         assert "too_fast" in codes
         assert codes[0] is None  # the first ones were done
+        dropped = [answer["in_response"] for answer in answers if answer.get("code") == "too_fast"]
+        assert dropped[0] == f"f{codes.index('too_fast')}"  # the page learns which one
         await socket.close()
 
     run_async(run)

@@ -5,6 +5,7 @@ event to the floor's stream (sent to every floor socket of the room after commit
 Commands are idempotent: giving the floor to whoever holds it, raising a raised hand or taking
 back a floor nobody holds changes nothing and appends nothing."""
 
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -36,15 +37,23 @@ from virtualtrip.trips.models import Engagement
 
 HANDS_PER_MINUTE = 6
 """A person raising (and lowering) their hand more often than this is told to wait."""
-CONTROL_CHARACTERS = {chr(code) for code in range(32)} - {"\n", "\t"} | {"\x7f"}
+WRITTEN_PER_PERSON = 3
+"""Questions a person may have waiting in writing (in the room or submitted ahead) at once."""
+ASKED_PER_MINUTE = 6
+INVISIBLE_CONTROLS = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
+"""Line and paragraph separators, bidirectional overrides and isolates (which can make a question
+read backwards on the console), and the byte-order mark. Joiners stay: Persian and Hindi need them."""
 
 
 def _locked(engagement: Engagement) -> Briefing:
     """The engagement's floor, made on first use and locked for the rest of the transaction."""
     Briefing.objects.get_or_create(engagement=engagement)
-    return (
-        Briefing.objects.select_for_update(of=("self",)).select_related("question").get(engagement=engagement)
-    )
+    # The question is read after the lock, not joined to it: a transaction that waited for the lock
+    # gets the row as the other one left it, but a joined question as it was before the wait.
+    briefing = Briefing.objects.select_for_update().get(engagement=engagement)
+    question = briefing.question_id
+    briefing.question = Question.objects.filter(pk=question).first() if question is not None else None
+    return briefing
 
 
 def _emit(engagement: Engagement, type_: str, log: dict[str, Any], parts: tuple[str, ...]) -> journal.Event:
@@ -109,6 +118,12 @@ def _room_status(engagement: Engagement) -> RoomStatus:
     return room_status(engagement, room, timezone.now())
 
 
+def _is_control(character: str) -> bool:
+    if character in "\n\t":
+        return False
+    return unicodedata.category(character) == "Cc" or character in INVISIBLE_CONTROLS
+
+
 def clean_text(text: str) -> str:
     """A question's text as stored: trimmed, within the limit, with no control characters.
     HTML is kept as typed and always shown as text."""
@@ -120,7 +135,7 @@ def clean_text(text: str) -> str:
             ErrorCode.TOO_LONG,
             f"A question is at most {MAX_QUESTION_CHARS} characters; this one has {len(text)}.",
         )
-    if any(character in CONTROL_CHARACTERS for character in text):
+    if any(_is_control(character) for character in text):
         raise Refused(ErrorCode.INVALID, "The question holds a control character.")
     return text
 
@@ -164,10 +179,24 @@ def check_ask(viewer: Viewer, engagement: Engagement, text: str) -> Question:
     person = _must_ask(viewer)
     text = clean_text(text)
     briefing = _locked(engagement)
+    _within_written_limits(engagement, person)
     if _room_status(engagement) == RoomStatus.NOT_YET and briefing.status == BriefingStatus.OPEN:
         return do_add_question(engagement, person, QuestionKind.AHEAD, text)
     _must_be_in_the_room(viewer, engagement, briefing)
     return do_add_question(engagement, person, QuestionKind.WRITTEN, text)
+
+
+def _within_written_limits(engagement: Engagement, person: int) -> None:
+    written = Question.objects.filter(
+        engagement=engagement, person_id=person, kind__in=[QuestionKind.WRITTEN, QuestionKind.AHEAD]
+    )
+    if written.filter(state=QuestionState.WAITING).count() >= WRITTEN_PER_PERSON:
+        raise Refused(
+            ErrorCode.THROTTLED,
+            f"You have {WRITTEN_PER_PERSON} questions waiting: withdraw one, or wait for the moderator.",
+        )
+    if written.filter(created_at__gte=timezone.now() - timedelta(minutes=1)).count() >= ASKED_PER_MINUTE:
+        raise Refused(ErrorCode.THROTTLED, "You asked many questions in a minute: wait a moment.")
 
 
 @transaction.atomic
@@ -226,17 +255,27 @@ def check_give_floor(
             return  # a double click
         question = _waiting_question(engagement, question_id)
     else:
-        if briefing.holder_id == person_id and briefing.question_id is None:
-            return
         assert person_id is not None
-        if name_for(engagement, person_id).role not in ASKING_ROLES:
-            raise Refused(
-                ErrorCode.NOT_FOUND, "Only a journalist or the audience of this engagement takes the floor."
-            )
-        question = Question.objects.create(
-            engagement=engagement, person_id=person_id, kind=QuestionKind.PICKED, created_at=timezone.now()
-        )
+        if briefing.holder_id == person_id:
+            return  # a double click, or the holder picked again
+        question = _picked(engagement, person_id)
     do_give_floor(briefing, question, by=viewer)
+
+
+def _picked(engagement: Engagement, person_id: int) -> Question:
+    """The question a person picked out of the queue answers: their raised hand or oldest waiting
+    question, or a new one of kind `picked`."""
+    if name_for(engagement, person_id).role not in ASKING_ROLES:
+        raise Refused(
+            ErrorCode.NOT_FOUND, "Only a journalist or the audience of this engagement takes the floor."
+        )
+    waiting = Question.objects.filter(engagement=engagement, person_id=person_id, state=QuestionState.WAITING)
+    found = waiting.filter(kind=QuestionKind.HAND).first() or waiting.first()
+    if found is not None:
+        return found
+    return Question.objects.create(
+        engagement=engagement, person_id=person_id, kind=QuestionKind.PICKED, created_at=timezone.now()
+    )
 
 
 def do_give_floor(briefing: Briefing, question: Question, *, by: Viewer) -> None:
@@ -256,8 +295,7 @@ def do_give_floor(briefing: Briefing, question: Question, *, by: Viewer) -> None
     )
     briefing.save(update_fields=["holder", "holder_since", "question", "follow_ups"])
     media.give_voice(engagement.pk, question.person_id, by)
-    spoken = {"spoken": question.text} if question.text else {}
-    _emit(engagement, "floor.granted", _question_log(question, by=by.acting(), **spoken), ("floor", "queue"))
+    _emit(engagement, "floor.granted", _question_log(question, by=by.acting()), ("floor", "queue"))
 
 
 def _end_turn(briefing: Briefing, by: Viewer | None, type_: str) -> None:
@@ -388,6 +426,8 @@ def check_take_question(
         raise Refused(ErrorCode.NOT_FOUND, "There is no such question in this briefing.")
     if question.state == QuestionState.TAKEN:
         return question
+    if question.state in {QuestionState.WITHDRAWN, QuestionState.CLOSED}:
+        raise Refused(ErrorCode.CONFLICT, "This question was withdrawn or closed: there is nothing to take.")
     owner = _owner(viewer, owner_id)
     question.state, question.owner, question.due = QuestionState.TAKEN, owner, due
     question.done_at = question.done_at or timezone.now()

@@ -11,6 +11,7 @@ in between is in the state and is also sent, harmlessly.
 """
 
 import json
+import re
 from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any, ClassVar
@@ -60,11 +61,15 @@ class EncodedEvents:
 ENCODED = EncodedEvents(size=256)
 
 
+SEQ = re.compile(r"[0-9]{1,18}")
+"""A seq as a page sends it: ASCII digits only (`"²".isdigit()` is true, and `int("²")` fails)."""
+
+
 def since_from(scope: dict[str, Any]) -> int | None:
     """The `since` the page opened the socket with (`?since=41`); None for a first connection or a
     value that is not a seq."""
     values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("since", [])
-    if not values or not values[0].isdigit() or len(values[0]) > 18:
+    if not values or not SEQ.fullmatch(values[0]):
         return None
     return int(values[0])
 
@@ -179,7 +184,7 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         try:
             content = read_message(self.limits, self.budget, text_data, bytes_data)
         except TooMuch as too_much:
-            await self._too_much(too_much)
+            await self._too_much(too_much, text_data)
             return
         except Unreadable as unreadable:
             code = ErrorCode(unreadable.kind)
@@ -188,7 +193,19 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self.refused_in_a_row = 0
         await self._command(content)
 
-    async def _too_much(self, too_much: TooMuch) -> None:
+    @staticmethod
+    def _id_of(text: str | None) -> str | None:
+        """The id of a short command refused unread, so the page knows which one was dropped."""
+        if text is None or len(text) > 1024:
+            return None
+        try:
+            sent = json.loads(text)
+        except ValueError:
+            return None
+        sent_id = sent.get("id") if isinstance(sent, dict) else None
+        return sent_id if isinstance(sent_id, str) else None
+
+    async def _too_much(self, too_much: TooMuch, text: str | None = None) -> None:
         """Over the size: refused. Over the rate: refused and told to slow down, then closed when it
         does not."""
         if too_much.close != CLOSE_TOO_FAST:
@@ -202,7 +219,7 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.close(CLOSE_TOO_FAST)
             return
         reason = f"slow down: at most {self.limits.per_second:g} commands a second"
-        await self._answer_error(None, ErrorCode.TOO_FAST, reason)
+        await self._answer_error(self._id_of(text), ErrorCode.TOO_FAST, reason)
 
     async def _command(self, content: Any) -> None:
         sent_id = content.get("id") if isinstance(content, dict) else None
