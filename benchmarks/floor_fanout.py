@@ -233,6 +233,9 @@ def servers(plan: "Plan") -> Iterator[Servers]:
         subprocess.Popen(command, env=env, stdout=log, stderr=log)  # noqa: S603 (our own scripts)
         for command in commands
     ]
+    if plan.server_cpus:
+        for process in processes:  # before it starts its threads, which inherit it
+            os.sched_setaffinity(process.pid, plan.server_cpus)
     try:
         for port, process in zip(ports, processes, strict=True):
             wait_for_port(port, process)
@@ -365,20 +368,22 @@ class ClientPool:
             reader.cancel()
 
 
-def client_process(pipe: Connection, compression: str | None) -> None:
+def client_process(pipe: Connection, compression: str | None, cpus: frozenset[int] | None) -> None:
+    if cpus:
+        os.sched_setaffinity(0, cpus)
     asyncio.run(ClientPool(pipe, compression).run())
 
 
 class Clients:
     """Client processes, each with its share of the sockets."""
 
-    def __init__(self, processes: int, compression: str | None) -> None:
+    def __init__(self, processes: int, compression: str | None, cpus: frozenset[int] | None) -> None:
         context = multiprocessing.get_context("fork")
         self.pipes: list[Connection] = []
         self.processes = []
         for _ in range(processes):
             ours, theirs = context.Pipe()
-            process = context.Process(target=client_process, args=(theirs, compression), daemon=True)
+            process = context.Process(target=client_process, args=(theirs, compression, cpus), daemon=True)
             process.start()
             self.pipes.append(ours)
             self.processes.append(process)
@@ -445,6 +450,8 @@ class Outcome:
     dropped: int = 0
     sample: str = ""
     state: str = ""
+    load: float = 0.0
+    """The 1-minute load average as the configuration ended."""
 
     def figure(self, name: str, worst: bool = False) -> float:
         values: list[float] = [getattr(run, name) for run in self.runs]
@@ -480,12 +487,14 @@ class Plan:
     payload: Path
     greeting: Path
     profile: Path | None = None
+    client_cpus: frozenset[int] | None = None
+    server_cpus: frozenset[int] | None = None
 
 
 def measure(plan: Plan, minted: Minted | None) -> Outcome:
     outcome = Outcome(plan.layer, plan.clients)
     with servers(plan) as running:
-        clients = Clients(plan.processes, plan.compression)
+        clients = Clients(plan.processes, plan.compression, plan.client_cpus)
         try:
             asyncio.run(_measure(plan, minted, running, clients, outcome))
         finally:
@@ -536,6 +545,7 @@ async def _measure(
             outcome.sample = outcome.sample or next((r.sample for r in received if r.sample), "")
             outcome.dropped = max(outcome.dropped, sum(r.dropped for r in received))
             await asyncio.sleep(0.5)
+        outcome.load = os.getloadavg()[0]
 
 
 async def _one_event(
@@ -574,7 +584,7 @@ async def _one_event(
 # The table
 HEADER = (
     f"{'layer':<7} {'clients':>7} {'opened':>7} {'open s':>7} {'KiB/sock':>8} {'RSS MiB':>8} "
-    f"{'first':>7} {'median':>7} {'p99':>7} {'max':>7} {'p99 x bare':>10} {'answer':>7}  notes"
+    f"{'first':>7} {'median':>7} {'p99':>7} {'max':>7} {'p99 x bare':>10} {'answer':>7} {'load':>5}  notes"
 )
 
 
@@ -584,7 +594,7 @@ def row(o: Outcome, bare_p99: float | None = None) -> str:
         f"{o.layer:<7} {o.clients:>7,} {o.opened:>7,} {o.open_s:>7.1f} {o.rss_per_socket_kib:>8.1f} "
         f"{o.rss_mib:>8.0f} {o.figure('first_ms'):>7.1f} {o.figure('median_ms'):>7.1f} "
         f"{o.figure('p99_ms'):>7.1f} {o.figure('max_ms', worst=True):>7.1f} {ratio:>10} "
-        f"{o.figure('answered_ms'):>7.1f}  {o.broken}"
+        f"{o.figure('answered_ms'):>7.1f} {o.load:>5.1f}  {o.broken}"
     )
 
 
@@ -595,7 +605,8 @@ def print_table(outcomes: list[Outcome]) -> None:
         print(row(o, bare_p99.get(o.clients)))
     print(
         "\ntimes in ms from the moderator's command; first/median/p99: median over runs of each run's "
-        "figure over clients; max: the worst run; answer: the moderator's command answered"
+        "figure over clients; max: the worst run; answer: the moderator's command answered; "
+        "load: the 1-minute load average as the configuration ended"
     )
 
 
@@ -610,6 +621,10 @@ def machine() -> str:
     )
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return f"{os.cpu_count()} CPUs ({model}), {memory:.0f} GiB memory, Python {platform.python_version()}"
+
+
+def cpu_set(text: str) -> frozenset[int]:
+    return frozenset(int(cpu) for cpu in text.split(","))
 
 
 def raise_open_files() -> int:
@@ -650,6 +665,8 @@ def main() -> None:
     parser.add_argument("--max-clients", type=int, default=15000)
     parser.add_argument("--break-ms", type=float, default=5000.0, help="a p99 past this is broken")
     parser.add_argument("--profile", type=Path, help="run the app's servers under cProfile, profiles here")
+    parser.add_argument("--client-cpus", type=cpu_set, help="pin the client processes to these CPUs (0,1)")
+    parser.add_argument("--server-cpus", type=cpu_set, help="pin the servers to these CPUs")
     options = parser.parse_args()
     unknown = set(options.layers) - set(LAYERS)
     if unknown:
@@ -664,7 +681,9 @@ def main() -> None:
     files = raise_open_files()
     print(
         f"{machine()}; open files {files}; {options.processes} client processes; "
-        f"compression {options.compression}; event {options.event}; {options.runs} runs"
+        f"compression {options.compression}; event {options.event}; {options.runs} runs; "
+        f"clients on CPUs {sorted(options.client_cpus or []) or 'any'}, "
+        f"servers on {sorted(options.server_cpus or []) or 'any'}"
     )
     print(HEADER)
     outcomes = run_all(options)
@@ -694,6 +713,8 @@ def run_all(options: argparse.Namespace) -> list[Outcome]:
                     payload,
                     greeting,
                     None if layer == "bare" else options.profile,
+                    options.client_cpus,
+                    options.server_cpus,
                 )
                 # A briefing of its own, with as many journalists as sockets: the floor's reads grow
                 # with the engagement's participants, so a room of N has N of them.
