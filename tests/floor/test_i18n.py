@@ -139,15 +139,13 @@ def test_floor_panel_and_its_script_speak_the_language_of_its_prefix(language: s
     strict=True,
     reason="floor/panel.html loads floor.js before room.html loads the catalog: the script keeps English",
 )
-def test_the_floor_script_runs_after_the_catalog() -> None:
+def test_the_floor_script_comes_after_the_catalog() -> None:
     """floor.js takes `window.gettext` once, when it runs: run before the catalog's script, it keeps
-    the English fallback and shows every word it writes (the queue, errors, the status) in English."""
+    the English fallback and writes every word of its own (the queue, errors, the status) in English.
+    (Deferring it is no cure: it connects on the room's first control event, which may come first.)"""
     journalist = seat(briefing(), Role.PRESS, name="Zoë Ångström", outlet="Latinus", country="MX")
     html = Client().get("/es" + do_issue_join_link(journalist, acting_user=None)).content.decode()
-    catalog = html.index('<script src="/es/jsi18n/"')
-    script = html.index("floor/floor.js")
-    tag = html[html.rindex("<script", 0, script) : html.index(">", script)]
-    assert catalog < script or " defer" in tag, tag
+    assert html.index('<script src="/es/jsi18n/"') < html.index("floor/floor.js")
 
 
 def test_the_floor_stays_english_without_a_prefix() -> None:
