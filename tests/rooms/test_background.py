@@ -61,3 +61,39 @@ def test_on_background_only_the_briefer_is_hidden() -> None:
     participant = briefer(GroundRules.BACKGROUND)
     moderator = seat(participant.engagement, Role.MODERATOR, name="Mo Derator")
     assert participant_seat(moderator, []).display.startswith("Mo Derator")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_going_on_background_mid_meeting_seats_the_briefer_anew(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Their proxy and page joined with the name: both must take the seat again, with the attribution."""
+    from channels.db import database_sync_to_async
+    from django.db import connections
+
+    from tests.janus import run_async
+    from tests.rooms.sockets import claimed, communicator
+
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+    participant = briefer(GroundRules.ON_RECORD)
+    moderator = seat(participant.engagement, Role.MODERATOR, name="Mo Derator")
+    client, other = claimed(participant), claimed(moderator)
+
+    def go_on_background() -> None:
+        engagement = participant.engagement
+        engagement.ground_rules, engagement.attribution = GroundRules.BACKGROUND, ATTRIBUTION
+        engagement.save()
+
+    async def run() -> tuple[list[str], list[str]]:
+        sockets = [communicator(client, participant.engagement_id, "control")]
+        sockets.append(communicator(other, participant.engagement_id, "control"))
+        for socket in sockets:
+            assert (await socket.connect())[0]
+            assert (await socket.receive_json_from(timeout=5))["type"] == "room.state"
+        await database_sync_to_async(go_on_background)()
+        revoked = await sockets[0].receive_json_from(timeout=5)
+        closed = await sockets[0].receive_output(timeout=5)
+        assert await sockets[1].receive_nothing(timeout=0.5)  # the moderator's seat did not change
+        for socket in sockets:
+            await socket.disconnect()
+        return [revoked["type"]], [str(closed.get("code"))]
+
+    assert run_async(run) == (["seat.revoked"], ["4403"])

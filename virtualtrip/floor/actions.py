@@ -464,3 +464,28 @@ def do_note_talking(engagement_id: int, person_id: int, talking: bool, at: datet
     briefing.save(update_fields=["talking"])
     name = name_for(engagement, person_id).as_dict(person_id)
     _emit(engagement, "talking.changed", {**name, "talking": talking, "at": at.isoformat()}, ("talking",))
+
+
+# From the itinerary
+@transaction.atomic
+def do_ground_rules_changed(engagement: Engagement) -> None:
+    """The engagement's ground rules or attribution changed (the admin, a re-import). Side effects:
+    event `briefing.rules_changed` with every part named anew; no socket is sent an older event
+    again (they may name a briefer now on background): one that missed them gets a snapshot."""
+    _locked(engagement)
+    event = _emit(engagement, "briefing.rules_changed", {}, PARTS)
+    journal.replay_only_from(stream_key(engagement.pk), event.seq)
+
+
+@transaction.atomic
+def do_drop_person(engagement: Engagement, person_id: int) -> None:
+    """A person leaves the engagement (taken off it, or out of the trip). Side effects: their turn
+    ends if they hold the floor (publishing withdrawn, event `floor.withdrawn`), their waiting
+    questions close (event `question.withdrawn`)."""
+    briefing = _locked(engagement)
+    if briefing.holder_id == person_id:
+        _end_turn(briefing, None, "floor.withdrawn")
+    waiting = Question.objects.filter(engagement=engagement, person_id=person_id, state=QuestionState.WAITING)
+    for question in waiting:
+        _finish(question, QuestionState.CLOSED)
+        _emit(engagement, "question.withdrawn", _question_log(question), ("queue",))

@@ -6,7 +6,7 @@ since. The schema is `docs/floor-log.md`; transcripts are built on it."""
 from datetime import datetime
 from typing import Any
 
-from virtualtrip.floor.people import floor_names, name_of
+from virtualtrip.floor.people import FloorName, floor_names
 from virtualtrip.floor.state import briefing_of, briefing_part, stream_key
 from virtualtrip.realtime import journal
 from virtualtrip.trips.models import Engagement
@@ -15,10 +15,15 @@ FORMAT = "virtualtrip-floor-log/1"
 WHO = ("person", "name", "outlet", "country")
 
 
-def _who(log: dict[str, Any], keys: dict[int, str | None]) -> dict[str, Any]:
+def _who(log: dict[str, Any], names: dict[int, FloorName]) -> dict[str, Any]:
+    """Who a logged fact is about, by the trip file's id. Named as the log said at the time, except
+    someone the ground rules hide now (a briefing moved to background afterwards): the attribution."""
     person = log.get("person")
+    known = names.get(person) if isinstance(person, int) else None
+    if known is not None and known.key is None:
+        return {"person": None, "name": known.name, "outlet": "", "country": ""}
     return {
-        "person": keys.get(person) if isinstance(person, int) else None,
+        "person": known.key if known is not None else None,
         **{field: log.get(field, "") for field in WHO[1:]},
     }
 
@@ -26,8 +31,8 @@ def _who(log: dict[str, Any], keys: dict[int, str | None]) -> dict[str, Any]:
 class _Reader:
     """Walks the events once, opening and closing turns and talking spans."""
 
-    def __init__(self, keys: dict[int, str | None]) -> None:
-        self.keys = keys
+    def __init__(self, names: dict[int, FloorName]) -> None:
+        self.names = names
         self.turns: list[dict[str, Any]] = []
         self.questions: dict[int, dict[str, Any]] = {}
         self.talking: list[dict[str, Any]] = []
@@ -46,7 +51,7 @@ class _Reader:
             {
                 "id": log["question"],
                 "kind": log.get("kind"),
-                **_who(log, self.keys),
+                **_who(log, self.names),
                 "asked_at": at,
                 "text": "",
                 "outcome": "waiting",
@@ -70,7 +75,7 @@ class _Reader:
         question = self._question(log, at)
         question["outcome"] = "asked"
         self.open_turn = {
-            **_who(log, self.keys),
+            **_who(log, self.names),
             "from": at,
             "to": None,
             "question": log["question"],
@@ -100,7 +105,7 @@ class _Reader:
     def on_talking_changed(self, log: dict[str, Any], at: str) -> None:
         person, when = log["person"], log.get("at", at)
         if log.get("talking") and person not in self.open_talk:
-            self.open_talk[person] = {**_who(log, self.keys), "from": when, "to": None}
+            self.open_talk[person] = {**_who(log, self.names), "from": when, "to": None}
             self.talking.append(self.open_talk[person])
         elif not log.get("talking") and person in self.open_talk:
             self.open_talk.pop(person)["to"] = when
@@ -109,9 +114,8 @@ class _Reader:
 def floor_log(engagement: Engagement) -> dict[str, Any]:
     """The floor log of `engagement` as the documented JSON object."""
     names = floor_names(engagement)
-    keys = {person: name_of(names, person).key for person in names}
     events = journal.all_events(stream_key(engagement.pk))
-    reader = _Reader(keys)
+    reader = _Reader(names)
     for event in events:
         reader.read(event)
     briefing = briefing_of(engagement)
@@ -128,16 +132,15 @@ def floor_log(engagement: Engagement) -> dict[str, Any]:
         "questions": list(reader.questions.values()),
         "talking": reader.talking,
         "events": [
-            {"seq": e.seq, "at": e.at.isoformat(), "type": e.type, **_event_log(e, keys)} for e in events
+            {"seq": e.seq, "at": e.at.isoformat(), "type": e.type, **_event_log(e, names)} for e in events
         ],
     }
 
 
-def _event_log(event: journal.Event, keys: dict[int, str | None]) -> dict[str, Any]:
-    log = dict(event.body.get("log", {}))
-    if isinstance(log.get("person"), int):
-        log["person"] = keys.get(log["person"])
-    log.pop("by", None)
+def _event_log(event: journal.Event, names: dict[int, FloorName]) -> dict[str, Any]:
+    log = {key: value for key, value in event.body.get("log", {}).items() if key != "by"}
+    if "person" in log:
+        log.update(_who(log, names))
     return log
 
 

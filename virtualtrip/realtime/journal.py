@@ -69,6 +69,11 @@ def append(key: str, type_: str, body: dict[str, Any]) -> Event:
     return event
 
 
+def replay_only_from(key: str, seq: int) -> None:
+    """Never send a resuming socket the events before `seq` again: what they say is out of date."""
+    Stream.objects.filter(key=key).update(replay_from=seq)
+
+
 def head(key: str) -> int:
     """The seq of the stream's newest event; 0 before its first."""
     return Stream.objects.filter(key=key).values_list("last_seq", flat=True).first() or 0
@@ -95,9 +100,9 @@ class CatchUp:
 
 def catch_up(key: str, since: int | None) -> CatchUp:
     """The events after `since`, when there are few enough; otherwise None, meaning: send a snapshot.
-    A `since` ahead of the stream (a page that saw another database, or a forged number) gets a
-    snapshot too."""
-    now = head(key)
-    if since is None or since > now or now - since > RESUME_LIMIT:
+    A `since` ahead of the stream (a page that saw another database, or a forged number), or one
+    before the stream's `replay_from`, gets a snapshot too."""
+    now, replay_from = Stream.objects.filter(key=key).values_list("last_seq", "replay_from").first() or (0, 0)
+    if since is None or since > now or now - since > RESUME_LIMIT or since + 1 < replay_from:
         return CatchUp(now, None)
     return CatchUp(now, events_between(key, since, now))

@@ -26,6 +26,11 @@ class Stream(models.Model):
 
     key = models.CharField(max_length=200, unique=True)
     last_seq = models.PositiveBigIntegerField(default=0)
+    replay_from = models.PositiveBigIntegerField(
+        default=0,
+        help_text="The first seq a resuming socket may be sent again: older events are out of date "
+        "(names hidden since, on background), so a socket that missed them gets a snapshot.",
+    )
 
     def __str__(self) -> str:
         return f"{self.key} at {self.last_seq}"

@@ -63,17 +63,19 @@ async def _arrive(scope: dict[str, Any]) -> Arrival | None:
 async def _still_seated(scope: dict[str, Any], seat: Seat) -> bool:
     """Whether the browser behind `scope` still holds `seat`, checked again from the database when
     a `seat.revoked` arrives. The event names a person, not a link: it may come (relayed from another
-    process) after the person opened their new link, whose sockets must stay; and a seat whose role
-    or lobby changed is a different seat, which the page must take anew."""
+    process) after the person opened their new link, whose sockets must stay; and a seat whose role,
+    lobby or label (a briefer going on background) changed is a different seat, which the page must
+    take anew."""
     arrival = await _arrive(scope)
     if arrival is None:
         return False
     now = arrival.seat
-    return (now.person_id, now.user_id, now.role, now.in_lobby) == (
+    return (now.person_id, now.user_id, now.role, now.in_lobby, now.display) == (
         seat.person_id,
         seat.user_id,
         seat.role,
         seat.in_lobby,
+        seat.display,
     )
 
 

@@ -10,7 +10,8 @@ from django.db.models.signals import post_delete, pre_save
 from django.dispatch import Signal, receiver
 
 from virtualtrip.rooms import actions
-from virtualtrip.trips.models import Participant
+from virtualtrip.trips.enums import Role
+from virtualtrip.trips.models import Engagement, Participant
 
 talking_changed = Signal()
 """Sent by `actions.do_note_talking` with `engagement_id`, `person_id`, `talking` (bool) and `at`
@@ -32,3 +33,17 @@ def recheck_participant_with_a_new_role(
     before = Participant.objects.filter(pk=instance.pk).values_list("role", flat=True).first()
     if before is not None and before != instance.role:
         actions.do_recheck_seats(instance.engagement_id, [instance.person_id])
+
+
+@receiver(pre_save, sender=Engagement, dispatch_uid="rooms.recheck_briefers_on_new_ground_rules")
+def recheck_briefers_on_new_ground_rules(
+    sender: type[Engagement], instance: Engagement, **kwargs: Any
+) -> None:
+    """On background a briefer's label is the attribution: when the rules or the attribution change,
+    the briefers take their seats anew, so that Janus and every page get the new label."""
+    if instance.pk is None:
+        return
+    before = Engagement.objects.filter(pk=instance.pk).values_list("ground_rules", "attribution").first()
+    if before is not None and before != (instance.ground_rules, instance.attribution):
+        briefers = Participant.objects.filter(engagement=instance, role=Role.BRIEFER)
+        actions.do_recheck_seats(instance.pk, list(briefers.values_list("person_id", flat=True)))
