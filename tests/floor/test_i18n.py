@@ -132,13 +132,15 @@ def test_floor_panel_and_its_script_speak_the_language_of_its_prefix(language: s
     assert words["nobody"] in texts(html, tag="strong")
     assert words["raise"] in texts(html, tag="button")
     catalog = script_catalog(language)
-    assert {english: catalog.get(english) for english in words["script"]} == words["script"]
+    for english, wanted in words["script"].items():
+        served = catalog.get(english)
+        if isinstance(wanted, list):  # as many plural forms as the catalog's formula counts
+            assert isinstance(served, list) and served == wanted[: len(served)], (english, served)
+            assert all(served), (english, served)
+        else:
+            assert served == wanted, english
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="floor/panel.html loads floor.js before room.html loads the catalog: the script keeps English",
-)
 def test_the_floor_script_comes_after_the_catalog() -> None:
     """floor.js takes `window.gettext` once, when it runs: run before the catalog's script, it keeps
     the English fallback and writes every word of its own (the queue, errors, the status) in English.
