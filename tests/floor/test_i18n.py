@@ -135,7 +135,8 @@ def test_floor_panel_and_its_script_speak_the_language_of_its_prefix(language: s
     for english, wanted in words["script"].items():
         served = catalog.get(english)
         if isinstance(wanted, list):  # as many plural forms as the catalog's formula counts
-            assert isinstance(served, list) and served == wanted[: len(served)], (english, served)
+            assert isinstance(served, list), (english, served)
+            assert served == wanted[: len(served)], (english, served)
             assert all(served), (english, served)
         else:
             assert served == wanted, english
