@@ -1,6 +1,8 @@
+import os
 from dataclasses import dataclass
 
 import pytest
+from django.db import connections
 
 from tests.factories.rooms import live_engagement, seat
 from virtualtrip.floor.people import Viewer
@@ -56,6 +58,30 @@ def make_briefing(**fields: object) -> Briefing:
             seat(engagement, Role.PRESS, name="Zoë Ångström", outlet="Latinus", country="MX"),
         ],
     )
+
+
+@pytest.fixture
+def no_lasting_connections(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Sockets read the database from threads of their own: they close their connections after each
+    message, so none outlives the test."""
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
+
+
+@pytest.fixture(params=["in-memory", "redis"])
+def layer(request, settings):  # type: ignore[no-untyped-def]
+    """The test run's channel layer: the app's in-memory one, then Redis as settings configure it."""
+    if request.param == "redis":
+        if not os.environ.get("REDIS_URL"):
+            pytest.skip("needs REDIS_URL (make test runs Redis)")
+        settings.CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [os.environ["REDIS_URL"]]},
+            }
+        }
+    else:
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "virtualtrip.realtime.layers.InMemoryChannelLayer"}}
+    return request.param
 
 
 @pytest.fixture

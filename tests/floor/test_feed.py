@@ -4,7 +4,6 @@ stream's seq as its id, resuming with Last-Event-ID, and what it never sends."""
 
 import asyncio
 import json
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +12,6 @@ from asgiref.testing import ApplicationCommunicator
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.core.asgi import get_asgi_application
-from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,30 +23,9 @@ from virtualtrip.realtime import journal
 from virtualtrip.trips.enums import GroundRules
 from virtualtrip.trips.models import Engagement
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_lasting_connections")]
 WAIT_S = 5
 SECRET_QUESTION = "Is the <b>dam</b> deal signed? 秘密"
-
-
-@pytest.fixture(autouse=True)
-def no_lasting_connections(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
-
-
-@pytest.fixture(params=["in-memory", "redis"])
-def layer(request, settings):  # type: ignore[no-untyped-def]
-    if request.param == "redis":
-        if not os.environ.get("REDIS_URL"):
-            pytest.skip("needs REDIS_URL (make test runs Redis)")
-        settings.CHANNEL_LAYERS = {
-            "default": {
-                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-                "CONFIG": {"hosts": [os.environ["REDIS_URL"]]},
-            }
-        }
-    else:
-        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "virtualtrip.realtime.layers.InMemoryChannelLayer"}}
-    return request.param
 
 
 class Feed:

@@ -1,11 +1,8 @@
 """The floor socket on the in-memory layer and on Redis: the snapshot, fan-out of events to every
 socket of the room, resume with missed events or a snapshot, refusals with stable codes."""
 
-import os
-
 import pytest
 from channels.db import database_sync_to_async
-from django.db import connections
 
 from tests.factories.rooms import seat
 from tests.floor.conftest import Briefing, admit, make_briefing
@@ -16,30 +13,7 @@ from virtualtrip.floor.state import stream_key
 from virtualtrip.realtime import journal
 from virtualtrip.trips.enums import Role
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def no_lasting_connections(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """The sockets read the database from threads of their own: they close their connections after
-    each message, so none outlives the test."""
-    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
-
-
-@pytest.fixture(params=["in-memory", "redis"])
-def layer(request, settings):  # type: ignore[no-untyped-def]
-    if request.param == "redis":
-        if not os.environ.get("REDIS_URL"):
-            pytest.skip("needs REDIS_URL (make test runs Redis)")
-        settings.CHANNEL_LAYERS = {
-            "default": {
-                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-                "CONFIG": {"hosts": [os.environ["REDIS_URL"]]},
-            }
-        }
-    else:
-        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "virtualtrip.realtime.layers.InMemoryChannelLayer"}}
-    return request.param
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_lasting_connections")]
 
 
 @pytest.fixture

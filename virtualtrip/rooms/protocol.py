@@ -8,19 +8,9 @@ the browser; an error answers the command it refuses with `in_response`. See doc
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-# Commands (browser → app)
-class Command(Strict):
-    type: str
-    id: str = ""
-    body: dict[str, object] = {}
-
+from virtualtrip.realtime.protocol import Command, Strict
 
 DATABASE_ID = Annotated[int, Field(strict=True, ge=1, le=2**63 - 1)]
 """A row id as the database can hold it: a positive 64-bit integer, never a string or a bool."""
@@ -109,6 +99,7 @@ __all__ = [
     "CLOSE_TOO_LARGE",
     "CLOSE_TOO_MANY_HANDLES",
     "MAX_DEPTH",
+    "Command",
     "MessageBudget",
     "SocketLimits",
     "TooMuch",
