@@ -87,3 +87,8 @@ def test_on_background_the_log_never_names_the_briefer(db) -> None:  # type: ign
 def test_an_unknown_engagement_is_named(briefing: Briefing) -> None:
     with pytest.raises(CommandError, match="no engagement 'nope' in trip"):
         call_command("floor_log", briefing.engagement.trip.slug, "nope")
+
+
+def test_an_id_that_is_not_utf8_is_named(briefing: Briefing) -> None:
+    with pytest.raises(CommandError, match="the trip id is not text in UTF-8"):
+        call_command("floor_log", "\udcff", briefing.engagement.key)

@@ -15,6 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("engagement")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        for name in ("trip", "engagement"):
+            try:
+                options[name].encode("utf-8")
+            except UnicodeEncodeError:
+                raise CommandError(f"the {name} id is not text in UTF-8: {options[name]!r}") from None
         engagement = (
             Engagement.objects.select_related("trip")
             .filter(trip__slug=options["trip"], key=options["engagement"])
