@@ -30,7 +30,7 @@ from virtualtrip.realtime.limits import (
     Unreadable,
     read_message,
 )
-from virtualtrip.realtime.protocol import Command, ErrorCode, Refused, envelope, error
+from virtualtrip.realtime.protocol import Command, ErrorCode, Refused, envelope, error, first_problem
 
 CLOSE_DENIED = 4403
 COMMAND_LIMITS = SocketLimits(max_chars=16 * 1024, burst=30, per_second=3)
@@ -283,10 +283,3 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         if hasattr(self, "stream"):
             for group in [self.stream, *self.groups_of(self.viewer)]:
                 await self.channel_layer.group_discard(group, self.channel_name)
-
-
-def first_problem(invalid: ValidationError, within: str = "") -> str:
-    """Pydantic's first complaint, with where it is (`body.question: ...`)."""
-    problem = invalid.errors()[0]
-    where = ".".join(str(part) for part in [*([within] if within else []), *problem["loc"]])
-    return f"{where}: {problem['msg']}" if where else str(problem["msg"])

@@ -10,7 +10,7 @@ From the browser: `{type, id, body}`. See docs/protocol.md.
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 
 class Strict(BaseModel):
@@ -69,3 +69,10 @@ def error(id_: str, in_response: str | None, code: ErrorCode, reason: str) -> di
         "code": code.value,
         "reason": reason,
     }
+
+
+def first_problem(invalid: ValidationError, within: str = "") -> str:
+    """Pydantic's first complaint, with where it is (`body.person: ...`)."""
+    problem = invalid.errors()[0]
+    where = ".".join(str(part) for part in [*([within] if within else []), *problem["loc"]])
+    return f"{where}: {problem['msg']}" if where else str(problem["msg"])

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
 
-from virtualtrip.realtime.protocol import ErrorCode
+from virtualtrip.realtime.protocol import ErrorCode, first_problem
 from virtualtrip.rooms import actions, ending, live, protocol, queries
 from virtualtrip.rooms.access import Arrival, arrive
 from virtualtrip.rooms.enums import AdmissionState, RecordingState, RoomStatus
@@ -423,7 +423,7 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
         except ValidationError as error:
             sent_id = content.get("id") if isinstance(content, dict) else None
             in_response = sent_id if isinstance(sent_id, str) else None
-            await self._error(ErrorCode.NOT_A_COMMAND, f"not a command: {_first_problem(error)}", in_response)
+            await self._error(ErrorCode.NOT_A_COMMAND, f"not a command: {first_problem(error)}", in_response)
             return
         handler = COMMANDS.get(command.type)
         if handler is None:
@@ -435,7 +435,7 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
             await self._error(error.code, str(error), command.id)
             return
         except ValidationError as error:
-            reason = f"not a command: {_first_problem(error, 'body')}"
+            reason = f"not a command: {first_problem(error, 'body')}"
             await self._error(ErrorCode.INVALID, reason, command.id)
             return
         await self._send("ok", body, command.id)
@@ -474,13 +474,6 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
         if hasattr(self, "arrival"):
             for group in self._groups():
                 await self.channel_layer.group_discard(group, self.channel_name)
-
-
-def _first_problem(error: ValidationError, within: str = "") -> str:
-    """Pydantic's first complaint, with where it is (`body.person: ...`)."""
-    problem = error.errors()[0]
-    where = ".".join(str(part) for part in [*([within] if within else []), *problem["loc"]])
-    return f"{where}: {problem['msg']}" if where else str(problem["msg"])
 
 
 COMMANDS = {
