@@ -8,7 +8,7 @@ from typing import Any
 from virtualtrip.floor import actions, protocol
 from virtualtrip.floor.people import Viewer
 from virtualtrip.floor.state import authors, initial_state, stream_key, view
-from virtualtrip.realtime.consumers import ResumableConsumer
+from virtualtrip.realtime.consumers import PerEvent, ResumableConsumer
 from virtualtrip.realtime.journal import Event
 from virtualtrip.rooms.access import arrive
 from virtualtrip.rooms.protocol import seat_group
@@ -115,23 +115,9 @@ class FloorConsumer(ResumableConsumer):
         """The console sees every event whole; everyone else the same, but for their own questions."""
         if viewer.console:
             return "console"
-        return None if viewer.person_id in AUTHORS.of(self.stream, event) else "public"
+        written = AUTHORS.get_or_make((self.stream, event.seq), lambda: authors(event.body))
+        return None if viewer.person_id in written else "public"
 
 
-class Authors:
-    """Who wrote a text an event carries (their view of it is their own), found once per event."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.found: dict[tuple[str, int], frozenset[int]] = {}
-
-    def of(self, stream: str, event: Event) -> frozenset[int]:
-        key = (stream, event.seq)
-        if key not in self.found:
-            if len(self.found) >= self.size:
-                self.found.clear()
-            self.found[key] = authors(event.body)
-        return self.found[key]
-
-
-AUTHORS = Authors(size=256)
+AUTHORS: PerEvent[frozenset[int]] = PerEvent(size=256)
+"""Who wrote a text an event carries (their view of it is their own), found once per event."""

@@ -13,8 +13,8 @@ in between is in the state and is also sent, harmlessly.
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Hashable
-from typing import Any, ClassVar
+from collections.abc import Callable, Hashable
+from typing import Any, ClassVar, Generic, TypeVar
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -40,25 +40,28 @@ Handler = Any
 """A command handler: `(viewer, body) -> dict`, run in a worker thread; raises Refused."""
 
 
-class EncodedEvents:
-    """The last events encoded in this process, by stream, seq and view name: one event to 5,000
-    sockets is turned into JSON a few times, not 5,000."""
+Made = TypeVar("Made")
+
+
+class PerEvent(Generic[Made]):
+    """What this process worked out once for an event (by stream, seq and whatever else the key
+    holds), for every socket of the room: the last `size` of them."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.texts: OrderedDict[tuple[str, int, Hashable], str] = OrderedDict()
+        self.made: OrderedDict[Hashable, Made] = OrderedDict()
 
-    def get(self, key: tuple[str, int, Hashable]) -> str | None:
-        return self.texts.get(key)
-
-    def keep(self, key: tuple[str, int, Hashable], text: str) -> str:
-        self.texts[key] = text
-        while len(self.texts) > self.size:
-            self.texts.popitem(last=False)
-        return text
+    def get_or_make(self, key: Hashable, make: Callable[[], Made]) -> Made:
+        if key not in self.made:
+            self.made[key] = make()
+            while len(self.made) > self.size:
+                self.made.popitem(last=False)
+        return self.made[key]
 
 
-ENCODED = EncodedEvents(size=256)
+ENCODED: PerEvent[str] = PerEvent(size=256)
+"""Events as JSON text by stream, seq and view name: one event to 5,000 sockets is encoded a few
+times, not 5,000."""
 
 
 SEQ = re.compile(r"[0-9]{1,18}")
@@ -171,13 +174,10 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     async def _send_event(self, event: journal.Event) -> None:
         self.last_seq = max(self.last_seq, event.seq)
         name = self.view_key(event, self.viewer)
-        text: str | None
         if name is None:
             text = self._encoded(event)
         else:
-            text = ENCODED.get((self.stream, event.seq, name))
-            if text is None:
-                text = ENCODED.keep((self.stream, event.seq, name), self._encoded(event))
+            text = ENCODED.get_or_make((self.stream, event.seq, name), lambda: self._encoded(event))
         if text:
             await self.send(text_data=text)
 
