@@ -2,6 +2,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.db import connections
 
 from tests.factories.rooms import live_engagement, seat
@@ -58,6 +59,13 @@ def make_briefing(**fields: object) -> Briefing:
             seat(engagement, Role.PRESS, name="Zoë Ångström", outlet="Latinus", country="MX"),
         ],
     )
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with no registration counted: the local-memory cache lives as long as the
+    test process."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -3,10 +3,13 @@ accredit or refuse; accrediting makes a press participant with a personal link, 
 commit, and puts the question submitted ahead in the floor's queue."""
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -15,13 +18,23 @@ from tests.factories.rooms import ended_engagement, live_engagement, seat
 from tests.factories.trips import EngagementFactory
 from tests.floor.conftest import viewer
 from virtualtrip.floor import actions
-from virtualtrip.floor.accreditation import DecisionRefused, Registration, check_register, do_accredit
+from virtualtrip.floor.accreditation import (
+    DecisionRefused,
+    Registration,
+    TooManyRegistrations,
+    check_register,
+    counter_key,
+    do_accredit,
+)
 from virtualtrip.floor.enums import QuestionKind, QuestionState
 from virtualtrip.floor.models import Accreditation, AccreditationState, Question
 from virtualtrip.floor.people import floor_names
 from virtualtrip.floor.state import queue_part
 from virtualtrip.trips.enums import EngagementKind, Role
 from virtualtrip.trips.models import Engagement, Participant
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 pytestmark = pytest.mark.django_db
 
@@ -297,3 +310,86 @@ def test_the_mail_says_the_question_is_queued_only_when_it_is(django_capture_on_
         do_accredit(unasked, acting_user=None)
     assert ["in the moderator's queue" in m.body for m in mail.outbox] == [True, False]
     assert Question.objects.filter(engagement=engagement, kind=QuestionKind.AHEAD).count() == 1
+
+
+def register_from(engagement: Engagement, address: str, number: int, **fields: str) -> "Response":
+    """The `number`th registration from `address`, each with its own mail address."""
+    data = {**GOOD, "email": f"reporter{number}@example.org", **fields}
+    return Client(REMOTE_ADDR=address).post(register_url(engagement), data)
+
+
+def test_an_address_registers_five_times_an_hour_then_gets_a_429_and_nothing_is_saved() -> None:
+    engagement = briefing()
+    taken = [register_from(engagement, "203.0.113.7", n).status_code for n in range(5)]
+    assert taken == [200] * 5
+    refused = register_from(engagement, "203.0.113.7", 5)
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert "We take at most 5 registrations an hour from one connection" in page
+    assert '<div class="error" role="alert">' in page
+    assert f'value="{GOOD["name"]}"' in page  # what they wrote stays in the form
+    assert Accreditation.objects.count() == 5
+
+
+def test_the_limit_is_a_setting_and_another_address_has_its_own(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.FLOOR_REGISTRATIONS_PER_ADDRESS_PER_HOUR = 2
+    engagement = briefing()
+    statuses = [register_from(engagement, "198.51.100.1", n).status_code for n in range(3)]
+    assert statuses == [200, 200, 429]
+    assert register_from(engagement, "198.51.100.2", 3).status_code == 200
+    assert Accreditation.objects.count() == 3
+
+
+def test_ipv6_addresses_count_by_their_64_and_ipv4_mapped_ones_as_ipv4(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.FLOOR_REGISTRATIONS_PER_ADDRESS_PER_HOUR = 1
+    engagement = briefing()
+    assert register_from(engagement, "2001:db8:1:2::1", 0).status_code == 200
+    assert register_from(engagement, "2001:db8:1:2:ffff::9", 1).status_code == 429
+    assert register_from(engagement, "2001:db8:1:3::1", 2).status_code == 200
+    assert register_from(engagement, "192.0.2.4", 3).status_code == 200
+    assert register_from(engagement, "::ffff:192.0.2.4", 4).status_code == 429
+    assert Accreditation.objects.count() == 3
+
+
+def test_a_registration_refused_for_a_field_does_not_count(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.FLOOR_REGISTRATIONS_PER_ADDRESS_PER_HOUR = 1
+    engagement = briefing()
+    for n in range(3):
+        assert register_from(engagement, "192.0.2.9", n, name="").status_code == 400
+    assert register_from(engagement, "192.0.2.9", 3).status_code == 200
+    assert register_from(engagement, "192.0.2.9", 4).status_code == 429
+
+
+def test_the_count_starts_again_the_next_hour(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.FLOOR_REGISTRATIONS_PER_ADDRESS_PER_HOUR = 1
+    engagement = briefing()
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    with time_machine.travel(hour + timedelta(minutes=59, seconds=58), tick=False):
+        assert register_from(engagement, "192.0.2.10", 0).status_code == 200
+        refused = register_from(engagement, "192.0.2.10", 1)
+    assert refused.status_code == 429
+    assert f"Try again after {hour + timedelta(hours=1):%H:%M} UTC" in refused.content.decode()
+    with time_machine.travel(hour + timedelta(hours=1, seconds=1), tick=False):
+        assert register_from(engagement, "192.0.2.10", 2).status_code == 200
+
+
+def test_the_cache_holds_a_hash_of_the_address_not_the_address(settings) -> None:  # type: ignore[no-untyped-def]
+    engagement = briefing()
+    register_from(engagement, "203.0.113.77", 0)
+    now = timezone.now()
+    assert cache.get(counter_key("203.0.113.77", now)) == 1
+    keys = list(cache._cache)  # type: ignore[attr-defined]  # the local-memory cache's own store
+    assert len(keys) == 1
+    assert "203.0.113.77" not in keys[0]
+    assert "203.0.113.77" not in str(cache._cache[keys[0]])  # type: ignore[attr-defined]
+
+
+def test_a_registration_from_staff_or_a_command_is_not_counted(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.FLOOR_REGISTRATIONS_PER_ADDRESS_PER_HOUR = 1
+    engagement = briefing()
+    for email in ("a@example.org", "b@example.org"):
+        check_register(engagement, Registration(**{**GOOD, "email": email}))
+    check_register(engagement, Registration(**{**GOOD, "email": "c@example.org"}), address="192.0.2.1")
+    with pytest.raises(TooManyRegistrations):
+        check_register(engagement, Registration(**{**GOOD, "email": "d@example.org"}), address="192.0.2.1")
+    assert Accreditation.objects.count() == 3

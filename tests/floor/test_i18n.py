@@ -29,6 +29,7 @@ REGISTER: dict[str, dict[str, Any]] = {
         "attribution": "atribuir a «UN ALTO FUNCIONARIO»",
         "required": "Este campo es obligatorio.",
         "thanks": "Gracias, Nguyễn Thị Ánh. La oficina de prensa examinará su inscripción",
+        "too_many": "Aceptamos como máximo 1 inscripción por hora desde una misma conexión",
     },
     "fr": {
         "heading": f"Inscription pour {TITLE}",
@@ -37,6 +38,7 @@ REGISTER: dict[str, dict[str, Any]] = {
         "attribution": "attribuer à « UN ALTO FUNCIONARIO »",
         "required": "Ce champ est obligatoire.",
         "thanks": "Merci, Nguyễn Thị Ánh. Le service de presse va examiner votre inscription",
+        "too_many": "Nous acceptons au plus 1 inscription par heure depuis une même connexion",
     },
 }
 PANEL: dict[str, dict[str, Any]] = {
@@ -117,6 +119,19 @@ def test_registration_answers_in_the_language_of_its_prefix(language: str) -> No
     assert saved.status_code == 200
     assert REGISTER[language]["thanks"] in " ".join(texts(saved.content.decode(), css_class="notice"))
     assert Accreditation.objects.get().name == GOOD["name"]
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_too_many_registrations_from_one_address_are_refused_in_the_language_of_its_prefix(
+    language: str, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.FLOOR_REGISTRATIONS_PER_ADDRESS_PER_HOUR = 1
+    engagement = briefing()
+    url = register_url(engagement, language)
+    assert Client().post(url, GOOD).status_code == 200
+    refused = Client().post(url, {**GOOD, "email": "other@tuoitre.example"})
+    assert refused.status_code == 429
+    assert REGISTER[language]["too_many"] in " ".join(texts(refused.content.decode(), css_class="error"))
 
 
 @pytest.mark.parametrize("language", ["es", "fr"])

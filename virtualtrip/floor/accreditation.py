@@ -3,16 +3,26 @@
 Accrediting makes the journalist a press participant (trips), gives them a personal link (rooms),
 puts the question they submitted ahead in the floor's queue (floor) and mails them the link once the
 transaction commits. A double click accredits once: the decision is a conditional update that only
-one request can win, on SQLite as on PostgreSQL."""
+one request can win, on SQLite as on PostgreSQL.
 
+The public page takes at most `FLOOR_REGISTRATIONS_PER_ADDRESS_PER_HOUR` registrations (5 unless the
+settings say otherwise) from one client address in each clock hour (UTC), counted in Django's cache
+under a keyed hash of the address, never the address itself. The default local-memory cache counts
+per process; a shared cache (Redis, Memcached) counts for all of them."""
+
+import ipaddress
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from virtualtrip.floor import actions as floor_actions
 from virtualtrip.floor import mail
@@ -28,10 +38,18 @@ from virtualtrip.trips.validators import LINE_BREAK, country_problem, text_probl
 
 Actor = AbstractBaseUser | AnonymousUser | None
 NAME_MAX_LENGTH = trip_actions.NAME_MAX_LENGTH
+REGISTRATIONS_PER_ADDRESS_PER_HOUR = 5
+"""The default of `settings.FLOOR_REGISTRATIONS_PER_ADDRESS_PER_HOUR`."""
+HOUR = timedelta(hours=1)
+COUNTER_SALT = "virtualtrip.floor.registrations"
 
 
 class DecisionRefused(Exception):
     """Staff asked for a decision that cannot be taken (already refused, the engagement ended...)."""
+
+
+class TooManyRegistrations(Exception):
+    """The client's address has registered as often as it may this hour; the message is for the page."""
 
 
 @dataclass(frozen=True)
@@ -97,18 +115,97 @@ def _duplicate_email() -> str:
     )
 
 
-def check_register(engagement: Engagement, registration: Registration) -> Accreditation:
+def registrations_per_hour() -> int:
+    """How many registrations the public page takes from one address in an hour."""
+    limit = getattr(settings, "FLOOR_REGISTRATIONS_PER_ADDRESS_PER_HOUR", REGISTRATIONS_PER_ADDRESS_PER_HOUR)
+    return int(limit)
+
+
+def counted_address(address: str) -> str:
+    """What an address counts as: an IPv4 address itself (an IPv4-mapped IPv6 one too), an IPv6
+    address its /64 (one household or one server holds a whole /64), anything else as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
+def _hour_of(now: datetime) -> int:
+    return int(now.timestamp() // HOUR.total_seconds())
+
+
+def counter_key(address: str, now: datetime) -> str:
+    """The cache key of an address's count for the hour of `now`: a keyed hash (the site's secret
+    key), so the cache never holds the address and a key cannot be turned back into one."""
+    digest = salted_hmac(COUNTER_SALT, counted_address(address), algorithm="sha256").hexdigest()
+    return f"floor:registrations:{digest}:{_hour_of(now)}"
+
+
+def _too_many(limit: int, now: datetime) -> TooManyRegistrations:
+    next_hour = datetime.fromtimestamp((_hour_of(now) + 1) * HOUR.total_seconds(), tz=UTC)
+    return TooManyRegistrations(
+        ngettext(
+            "We take at most %(limit)d registration an hour from one connection, and this one has "
+            "reached it. Try again after %(time)s UTC, or write to the press office.",
+            "We take at most %(limit)d registrations an hour from one connection, and this one has "
+            "reached it. Try again after %(time)s UTC, or write to the press office.",
+            limit,
+        )
+        % {"limit": limit, "time": f"{next_hour:%H:%M}"}
+    )
+
+
+def _check_address(address: str | None, now: datetime) -> None:
+    """TooManyRegistrations when the address has already registered as often as it may this hour."""
+    if address is None:
+        return
+    limit = registrations_per_hour()
+    if (cache.get(counter_key(address, now)) or 0) >= limit:
+        raise _too_many(limit, now)
+
+
+def _count_registration(address: str | None, now: datetime) -> None:
+    """Count one more registration for the address, atomically in the cache (two requests at once
+    cannot both take the last one); TooManyRegistrations when it is one too many."""
+    if address is None:
+        return
+    key, limit = counter_key(address, now), registrations_per_hour()
+    cache.add(key, 0, timeout=int(HOUR.total_seconds()))  # lives past the end of its hour
+    try:
+        taken = cache.incr(key)
+    except ValueError:  # culled from a full local-memory cache in between
+        cache.set(key, 1, timeout=int(HOUR.total_seconds()))
+        taken = 1
+    if taken > limit:
+        raise _too_many(limit, now)
+
+
+def check_register(
+    engagement: Engagement, registration: Registration, *, address: str | None = None
+) -> Accreditation:
     """A new pending accreditation; ValidationError (by field, or `__all__` when registration is
-    closed) and nothing saved when the registration cannot be taken."""
+    closed) and nothing saved when the registration cannot be taken.
+
+    `address` is the client's, for a registration from the public page: past
+    `registrations_per_hour()` of them this hour, TooManyRegistrations and nothing saved. Only a
+    registration that is taken counts (not one refused for a field). None: not counted (staff, tests)."""
     closed = registration_closed_reason(engagement)
     if closed:
         raise ValidationError({"__all__": closed})
+    now = timezone.now()
+    _check_address(address, now)
     registration = cleaned_registration(registration)
     problems = registration_problems(registration)
     if problems:
         raise ValidationError(problems)
     if Accreditation.objects.filter(engagement=engagement, email__iexact=registration.email).exists():
         raise ValidationError({"email": _duplicate_email()})
+    _count_registration(address, now)
     try:
         return do_register(engagement, registration)
     except IntegrityError:  # the same address sent twice at once

@@ -62,10 +62,17 @@ def register(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     trip, engagement = _public_engagement(slug, key)
     closed = queries.registration_closed_reason(engagement)
     form = RegistrationForm(request.POST if request.method == "POST" else None)
-    registered = None
+    registered, throttled = None, False
     if request.method == "POST" and not closed and form.is_valid():
         try:
-            registered = accrediting.check_register(engagement, accrediting.Registration(**form.cleaned_data))
+            registered = accrediting.check_register(
+                engagement,
+                accrediting.Registration(**form.cleaned_data),
+                address=request.META.get("REMOTE_ADDR") or "",
+            )
+        except accrediting.TooManyRegistrations as too_many:
+            form.add_error(None, str(too_many))
+            throttled = True
         except ValidationError as error:
             add_problems(form, error)
     context = {
@@ -77,7 +84,8 @@ def register(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         "form": form,
         "registered": registered,
     }
-    return render(request, "floor/register.html", context, status=400 if form.errors else 200)
+    status = 429 if throttled else 400 if form.errors else 200
+    return render(request, "floor/register.html", context, status=status)
 
 
 def _staff_engagement(engagement_id: int) -> Engagement:
