@@ -1,19 +1,27 @@
 """Two consoles acting at once on PostgreSQL: the floor ends up with one holder, one question on the
-floor, and one person allowed to publish."""
+floor, and one person allowed to publish; two guests taking an invitation's last place let one in."""
 
 import threading
+from collections.abc import Callable
 
 import pytest
 from django.db import connection, connections
 
-from tests.factories.rooms import seat
+from tests.factories.rooms import live_engagement, seat
 from tests.floor.conftest import make_briefing, viewer
 from virtualtrip.floor import actions
 from virtualtrip.floor.enums import QuestionState
-from virtualtrip.floor.models import Briefing, Question
+from virtualtrip.floor.invitations import (
+    InvitationFull,
+    check_join_with_invitation,
+    do_issue_invitation,
+    invitation_path,
+)
+from virtualtrip.floor.models import Briefing, Invitation, Question
 from virtualtrip.realtime.protocol import Refused
 from virtualtrip.rooms.queries import live_grants
-from virtualtrip.trips.enums import Role
+from virtualtrip.trips.enums import EngagementKind, Role
+from virtualtrip.trips.models import Participant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -57,3 +65,26 @@ def test_two_consoles_giving_the_floor_at_once_leave_one_question_on_it() -> Non
         assert [g.person_id for g in live_grants(timezone.now())] == [holder.holder_id]
         actions.check_take_floor_back(moderator, engagement)
     assert not Question.objects.filter(state=QuestionState.ON_FLOOR).exists()
+
+
+def test_two_guests_taking_an_invitations_last_place_at_once_let_one_in() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: this needs PostgreSQL (make test runs it)")
+    engagement = live_engagement(kind=EngagementKind.TOWN_HALL)
+    invitation = do_issue_invitation(engagement, acting_user=None, capacity=1)
+    token = invitation_path(invitation).split("/")[-2]
+    refused: list[str] = []
+
+    def guest(name: str) -> Callable[[], None]:
+        def join() -> None:
+            try:
+                check_join_with_invitation(token, name)
+            except InvitationFull as full:
+                refused.append(str(full))
+
+        return join
+
+    at_once(guest("Aroha"), guest("Tama"))
+    assert Participant.objects.filter(engagement=engagement, role=Role.AUDIENCE).count() == 1
+    assert Invitation.objects.get().joined == 1
+    assert len(refused) == 1

@@ -2,6 +2,7 @@
 joins as audience through their own join link (and the lobby, when audience waits there)."""
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 from django.contrib.auth.models import User
@@ -11,11 +12,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories.rooms import live_engagement
-from virtualtrip.floor.invitations import SALT, do_issue_invitation, invitation_path
+from virtualtrip.floor.invitations import (
+    SALT,
+    InvitationFull,
+    check_join_with_invitation,
+    do_issue_invitation,
+    invitation_path,
+)
 from virtualtrip.floor.models import Invitation
 from virtualtrip.rooms.links import read_join_token
 from virtualtrip.trips.enums import EngagementKind, Role
 from virtualtrip.trips.models import Engagement, Participant
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 pytestmark = pytest.mark.django_db
 
@@ -152,3 +162,85 @@ def test_joining_needs_the_csrf_token() -> None:
     assert 'name="csrfmiddlewaretoken"' in client.get(link).content.decode()
     assert client.post(link, {"name": "Tui"}).status_code == 403
     assert audience(engagement) == []
+
+
+def join(link: str, name: str) -> "Response":
+    return Client().post(link, {"name": name})
+
+
+def test_staff_give_an_invitation_a_capacity_and_the_staff_page_shows_used_of_capacity(staff: Client) -> None:
+    engagement = town_hall()
+    staff.post(reverse("floor:invite", args=[engagement.pk]), {"capacity": "2"})
+    invitation = Invitation.objects.get()
+    assert invitation.capacity == 2
+    join(invitation_path(invitation), "Aroha")
+    page = staff.get(reverse("floor:staff", args=[engagement.pk])).content.decode()
+    assert "1 of 2" in page
+    join(invitation_path(invitation), "Tama")
+    page = staff.get(reverse("floor:staff", args=[engagement.pk])).content.decode()
+    assert '2 of 2 <span class="state">full</span>' in page
+
+
+def test_an_invitation_without_a_capacity_has_no_limit_but_its_expiry(staff: Client) -> None:
+    engagement = town_hall()
+    staff.post(reverse("floor:invite", args=[engagement.pk]), {"capacity": ""})
+    invitation = Invitation.objects.get()
+    assert invitation.capacity is None
+    for n in range(3):
+        assert join(invitation_path(invitation), f"Guest {n}").status_code == 302
+    page = staff.get(reverse("floor:staff", args=[engagement.pk])).content.decode()
+    assert "3 (no limit)" in page
+
+
+@pytest.mark.parametrize(
+    ("capacity", "message"),
+    [
+        ("0", "An invitation is for 1 to 100000 people"),
+        ("-4", "An invitation is for 1 to 100000 people"),
+        ("100001", "An invitation is for 1 to 100000 people"),
+        ("ten", "Enter a whole number."),
+    ],
+)
+def test_a_capacity_that_is_not_a_number_of_people_is_refused(
+    staff: Client, capacity: str, message: str
+) -> None:
+    engagement = town_hall()
+    response = staff.post(reverse("floor:invite", args=[engagement.pk]), {"capacity": capacity}, follow=True)
+    assert message in response.content.decode()
+    assert Invitation.objects.count() == 0
+
+
+def test_joining_a_full_invitation_is_refused_with_a_clear_page_and_changes_nothing() -> None:
+    engagement = town_hall()
+    link = invitation_path(do_issue_invitation(engagement, acting_user=None, capacity=2))
+    first = Client()
+    assert first.post(link, {"name": "Aroha"}).status_code == 302
+    assert join(link, "Tama").status_code == 302
+    refused = join(link, "Late")
+    assert refused.status_code == 403
+    assert "This invitation is full: it was for 2 people, who have all joined." in refused.content.decode()
+    opened = Client().get(link)
+    assert opened.status_code == 403
+    assert "This invitation is full" in opened.content.decode()
+    assert [p.person.name for p in audience(engagement)] == ["Aroha", "Tama"]
+    assert Invitation.objects.get().joined == 2
+    assert first.get(link).status_code == 302  # someone who joined goes back to their seat
+
+
+def test_a_full_invitation_refuses_before_it_reads_the_name() -> None:
+    engagement = town_hall()
+    invitation = do_issue_invitation(engagement, acting_user=None, capacity=1)
+    token = invitation_path(invitation).split("/")[-2]
+    check_join_with_invitation(token, "Aroha")
+    with pytest.raises(InvitationFull, match="it was for 1 person, who has joined"):
+        check_join_with_invitation(token, "\x1b")
+    assert len(audience(engagement)) == 1
+    assert Invitation.objects.get().joined == 1
+
+
+def test_a_name_refused_takes_no_place() -> None:
+    engagement = town_hall()
+    link = invitation_path(do_issue_invitation(engagement, acting_user=None, capacity=1))
+    assert join(link, "Ana\x1b[31m").status_code == 400
+    assert Invitation.objects.get().joined == 0
+    assert join(link, "Ana").status_code == 302

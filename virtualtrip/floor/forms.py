@@ -54,6 +54,15 @@ class GuestForm(forms.Form):
     )
 
 
+class InvitationForm(forms.Form):
+    capacity = forms.IntegerField(
+        label=_("People who may join through it"),
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 1}),
+        help_text=_("Leave it empty for no limit: the link then opens until it expires or is withdrawn."),
+    )
+
+
 class AnswerForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=600)
     question = forms.CharField(label=_("The question as asked"), widget=forms.Textarea(attrs={"rows": 4}))

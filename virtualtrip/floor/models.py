@@ -115,7 +115,8 @@ class Accreditation(models.Model):
 
 class Invitation(models.Model):
     """An audience invitation to a town hall: one signed link, shared with many, that lets whoever
-    opens it join as audience under the name they give, until it expires or is withdrawn."""
+    opens it join as audience under the name they give, until it expires or is withdrawn, or until
+    `capacity` people have joined through it (no limit but those when it is empty)."""
 
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="invitations")
     created_by = models.ForeignKey(
@@ -125,9 +126,18 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     joined = models.PositiveIntegerField(default=0, help_text="How many people joined through it.")
+    capacity = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many people may join through it; empty: as many as come until it expires.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"Audience invitation to {self.engagement}"
+
+    @property
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.joined >= self.capacity

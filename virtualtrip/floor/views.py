@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from virtualtrip.floor import accreditation as accrediting
 from virtualtrip.floor import answers, feed, invitations, queries
 from virtualtrip.floor.enums import BriefingStatus, QuestionKind, QuestionState
-from virtualtrip.floor.forms import AnswerForm, GuestForm, RegistrationForm, add_problems
+from virtualtrip.floor.forms import AnswerForm, GuestForm, InvitationForm, RegistrationForm, add_problems
 from virtualtrip.floor.log import floor_log
 from virtualtrip.floor.models import Accreditation, AccreditationState, Invitation, Question
 from virtualtrip.floor.state import briefing_of
@@ -127,6 +127,7 @@ def staff(request: HttpRequest, engagement_id: int) -> HttpResponse:
             reverse("floor:feed", args=[engagement.pk]) + f"?token={token}"
         ),
         "invites": engagement.kind == EngagementKind.TOWN_HALL,
+        "invitation_form": InvitationForm(),
         "invitations": [
             (i, request.build_absolute_uri(invitations.invitation_path(i)))
             for i in Invitation.objects.filter(engagement=engagement)
@@ -169,8 +170,14 @@ def decide(request: HttpRequest, engagement_id: int, accreditation_id: int) -> H
 @require_POST
 def invite(request: HttpRequest, engagement_id: int) -> HttpResponse:
     engagement = _staff_engagement(engagement_id)
+    form = InvitationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(problem) for problem in form.errors["capacity"]))
+        return HttpResponseRedirect(_staff_url(engagement, "invitations"))
     try:
-        invitations.check_issue_invitation(engagement, acting_user=request.user)
+        invitations.check_issue_invitation(
+            engagement, acting_user=request.user, capacity=form.cleaned_data["capacity"]
+        )
         messages.success(request, _("A new audience invitation is below: share its link."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -332,6 +339,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     joined = request.session.get(INVITED_KEY, {})
     if str(found.pk) in joined:
         return HttpResponseRedirect(joined[str(found.pk)])
+    full = invitations.full_reason(found)
+    if full:
+        return render(request, "floor/invitation_invalid.html", {"reason": full}, status=403)
     form = GuestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
