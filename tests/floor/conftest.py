@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import connections
 
 from tests.factories.rooms import live_engagement, seat
+from virtualtrip.floor.consumers import OPEN
 from virtualtrip.floor.people import Viewer
 from virtualtrip.rooms.actions import check_decide_admission, do_knock
 from virtualtrip.rooms.queries import lobby_roles
@@ -62,10 +63,11 @@ def make_briefing(**fields: object) -> Briefing:
 
 
 @pytest.fixture(autouse=True)
-def empty_cache() -> None:
-    """Each test starts with no registration counted: the local-memory cache lives as long as the
-    test process."""
+def nothing_counted() -> None:
+    """Each test starts with no registration counted and no floor socket open: the local-memory
+    cache and the count of open sockets live as long as the test process."""
     cache.clear()
+    OPEN.open.clear()
 
 
 @pytest.fixture

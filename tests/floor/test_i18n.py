@@ -53,6 +53,9 @@ PANEL: dict[str, dict[str, Any]] = {
                 "Ocupa el puesto %(place)s de %(count)s en la lista de espera."
             ),
             "%(n)s follow-up": ["%(n)s repregunta", "%(n)s repreguntas", "%(n)s repreguntas"],
+            "This link is open in too many tabs: close one, and this one connects.": (
+                "Este enlace está abierto en demasiadas pestañas: cierre una y esta se conectará."
+            ),
         },
     },
     "fr": {
@@ -67,6 +70,9 @@ PANEL: dict[str, dict[str, Any]] = {
             ),
             # Django's French counts 0 and 1, millions, and the rest: the script's entries need all three.
             "%(n)s follow-up": ["%(n)s relance", "%(n)s relances", "%(n)s relances"],
+            "This link is open in too many tabs: close one, and this one connects.": (
+                "Ce lien est ouvert dans trop d'onglets : fermez-en un et celui-ci se connectera."
+            ),
         },
     },
 }

@@ -1,5 +1,8 @@
 """The floor socket on the in-memory layer and on Redis: the snapshot, fan-out of events to every
-socket of the room, resume with missed events or a snapshot, refusals with stable codes."""
+socket of the room, resume with missed events or a snapshot, refusals with stable codes, and the
+cap on one seat's sockets."""
+
+from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
@@ -9,8 +12,10 @@ from tests.floor.conftest import Briefing, admit, make_briefing
 from tests.floor.sockets import FloorSocket
 from tests.janus import run_async
 from tests.rooms.sockets import claimed
+from virtualtrip.floor.consumers import OPEN
 from virtualtrip.floor.state import stream_key
 from virtualtrip.realtime import journal
+from virtualtrip.rooms.seats import person_seat_key
 from virtualtrip.trips.enums import Role
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("no_lasting_connections")]
@@ -226,3 +231,98 @@ def test_a_replaced_link_loses_its_floor_socket(briefing: Briefing) -> None:
 
     run_async(run)
     assert journal.head(stream_key(briefing.engagement.pk)) == 0
+
+
+async def turned_away(socket: FloorSocket) -> tuple[dict[str, Any], int]:
+    """A socket the app accepts, answers with an error and closes: the error and the close code."""
+    connected, _ = await socket.socket.connect()
+    assert connected
+    refused = await socket.next()
+    closed = await socket.socket.receive_output(timeout=5)
+    assert closed["type"] == "websocket.close"
+    return refused, closed["code"]
+
+
+def test_a_seat_holds_at_most_eight_floor_sockets_and_the_ninth_is_refused_with_a_code(
+    briefing: Briefing,
+) -> None:
+    isabel, li = claimed(briefing.journalists[0]), claimed(briefing.journalists[1])
+
+    async def run() -> None:
+        hers = [FloorSocket(isabel, briefing.engagement.pk) for _ in range(8)]
+        for socket in hers:
+            assert (await socket.open())["type"] == "floor.state"
+        ninth = FloorSocket(isabel, briefing.engagement.pk)
+        refused, code = await turned_away(ninth)
+        assert (refused["type"], refused["code"], refused["in_response"], code) == (
+            "error",
+            "too_many_sockets",
+            None,
+            4431,
+        )
+        assert "8 floor sockets" in refused["reason"]
+        await ninth.close()
+        his = FloorSocket(li, briefing.engagement.pk)  # another seat has places of its own
+        assert (await his.open())["type"] == "floor.state"
+        await hers[0].close()  # a tab closes: its place is free again
+        again = FloorSocket(isabel, briefing.engagement.pk)
+        assert (await again.open())["type"] == "floor.state"
+        for socket in [*hers[1:], again, his]:
+            await socket.close()
+
+    run_async(run)
+    assert OPEN.open == {}
+
+
+def test_sockets_per_seat_is_a_setting(briefing: Briefing, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.FLOOR_SOCKETS_PER_SEAT = 1
+    isabel = claimed(briefing.journalists[0])
+
+    async def run() -> None:
+        first = FloorSocket(isabel, briefing.engagement.pk)
+        await first.open()
+        second = FloorSocket(isabel, briefing.engagement.pk)
+        refused, code = await turned_away(second)
+        assert (refused["code"], code) == ("too_many_sockets", 4431)
+        await second.close()
+        await first.close()
+
+    run_async(run)
+    assert OPEN.open == {}
+
+
+def test_a_socket_gives_its_place_back_however_it_ends(briefing: Briefing, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Closed by the server (too large a message, a replaced link) or failing while it connects."""
+    from virtualtrip.floor.consumers import FloorConsumer
+    from virtualtrip.rooms.actions import do_issue_join_link
+
+    settings.FLOOR_SOCKETS_PER_SEAT = 1
+    isabel = claimed(briefing.journalists[0])
+    key = (briefing.engagement.pk, person_seat_key(briefing.journalists[0].person_id))
+
+    async def run() -> None:
+        flooding = FloorSocket(isabel, briefing.engagement.pk)
+        await flooding.open()
+        await flooding.socket.send_to(text_data="x" * 20_000)
+        assert (await flooding.socket.receive_output(timeout=5))["type"] == "websocket.send"
+        assert (await flooding.socket.receive_output(timeout=5))["code"] == 4413
+        await flooding.close()
+        assert OPEN.open == {}
+        with monkeypatch.context() as broken:
+            broken.setattr(FloorConsumer, "snapshot", lambda self, viewer: 1 / 0)
+            failing = FloorSocket(isabel, briefing.engagement.pk)
+            assert (await failing.socket.connect())[0]  # accepted, then the snapshot fails
+            with pytest.raises(ZeroDivisionError):
+                await failing.socket.receive_output(timeout=5)
+        assert OPEN.open == {}
+        replaced = FloorSocket(isabel, briefing.engagement.pk)
+        await replaced.open()
+        assert OPEN.open == {key: 1}
+        await database_sync_to_async(do_issue_join_link)(
+            briefing.journalists[0], acting_user=None, reissue=True
+        )
+        assert (await replaced.socket.receive_output(timeout=5))["code"] == 4403
+        await replaced.close()
+        assert OPEN.open == {}
+
+    run_async(run)

@@ -5,10 +5,12 @@ It parses and calls: every decision is in `actions`, every view in `state`."""
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+
 from virtualtrip.floor import actions, protocol
 from virtualtrip.floor.people import Viewer
 from virtualtrip.floor.state import authors, initial_state, stream_key, view
-from virtualtrip.realtime.consumers import PerEvent, ResumableConsumer
+from virtualtrip.realtime.consumers import OpenSockets, PerEvent, ResumableConsumer
 from virtualtrip.realtime.journal import Event
 from virtualtrip.rooms.access import arrive
 from virtualtrip.rooms.protocol import seat_group
@@ -16,6 +18,15 @@ from virtualtrip.rooms.queries import RoomAccessDenied
 from virtualtrip.trips.models import Engagement
 
 Command = Callable[[Viewer, Engagement, dict[str, object]], Any]
+SOCKETS_PER_SEAT = 8
+"""The default of `settings.FLOOR_SOCKETS_PER_SEAT`: a seat's floor sockets open in one process (a
+room page holds one; a few tabs and a reconnect or two fit)."""
+OPEN = OpenSockets()
+"""The floor sockets open in this process, by engagement and seat."""
+
+
+def sockets_per_seat() -> int:
+    return int(getattr(settings, "FLOOR_SOCKETS_PER_SEAT", SOCKETS_PER_SEAT))
 
 
 def _engagement(viewer: Viewer) -> Engagement:
@@ -104,6 +115,15 @@ class FloorConsumer(ResumableConsumer):
 
     def groups_of(self, viewer: Viewer) -> list[str]:
         return [seat_group(viewer.engagement_id, viewer.seat_key)]
+
+    def occupy(self, viewer: Viewer) -> str | None:
+        limit = sockets_per_seat()
+        if OPEN.take((viewer.engagement_id, viewer.seat_key), limit):
+            return None
+        return f"too many sockets: this seat already has {limit} floor sockets open; close a tab or window"
+
+    def vacate(self) -> None:
+        OPEN.give_back((self.viewer.engagement_id, self.viewer.seat_key))
 
     def snapshot(self, viewer: Viewer) -> dict[str, Any]:
         return initial_state(_engagement(viewer), viewer)

@@ -12,7 +12,7 @@ in between is in the state and is also sent, harmlessly.
 
 import json
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, ClassVar, Generic, TypeVar
 from urllib.parse import parse_qs
@@ -33,6 +33,7 @@ from virtualtrip.realtime.limits import (
 from virtualtrip.realtime.protocol import Command, ErrorCode, Refused, envelope, error, first_problem
 
 CLOSE_DENIED = 4403
+CLOSE_TOO_MANY_SOCKETS = 4431
 COMMAND_LIMITS = SocketLimits(max_chars=16 * 1024, burst=30, per_second=3)
 """A command is a click: a few a second at most. Past the budget a command is answered `too_fast`
 and dropped; a socket that goes on sending that fast after `burst` such answers is closed."""
@@ -57,6 +58,26 @@ class PerEvent(Generic[Made]):
             while len(self.made) > self.size:
                 self.made.popitem(last=False)
         return self.made[key]
+
+
+class OpenSockets:
+    """How many sockets each key (a seat) holds open in this process, each up to a limit. Used on
+    the event loop only, so taking a place needs no lock."""
+
+    def __init__(self) -> None:
+        self.open: Counter[Hashable] = Counter()
+
+    def take(self, key: Hashable, limit: int) -> bool:
+        """One more socket for `key`; False, and nothing taken, when it already holds `limit`."""
+        if self.open[key] >= limit:
+            return False
+        self.open[key] += 1
+        return True
+
+    def give_back(self, key: Hashable) -> None:
+        self.open[key] -= 1
+        if self.open[key] <= 0:
+            del self.open[key]
 
 
 ENCODED: PerEvent[str] = PerEvent(size=256)
@@ -87,6 +108,7 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     refused_in_a_row = 0
     budget: MessageBudget
     shut = False
+    occupied = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -112,11 +134,33 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         loop for every socket of the room, so it must not touch the database."""
         raise NotImplementedError
 
+    def occupy(self, viewer: Any) -> str | None:
+        """Take this socket's place among its viewer's (a cap on sockets per seat): None when taken,
+        else why not, which the socket is answered with (`too_many_sockets`) before it closes with
+        4431. Runs on the event loop. A place taken is given back by `vacate`, once."""
+        return None
+
+    def vacate(self) -> None:
+        """Give back the place `occupy` took, however the socket ends."""
+
     def view_key(self, event: journal.Event, viewer: Any) -> Hashable | None:
         """A name for what `viewer` sees of `event`, the same for every viewer who sees the same
         (`console`, `public`): the event is then encoded once per name in this process, not once
         per socket. None: this viewer's view is their own."""
         return None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """The socket's whole life: its place is given back however it ends (a disconnect, an error
+        in a handler, the server cancelling it)."""
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._vacate()
+
+    def _vacate(self) -> None:
+        if self.occupied:
+            self.occupied = False
+            self.vacate()
 
     async def connect(self) -> None:
         viewer = await database_sync_to_async(self.authenticate)()
@@ -124,7 +168,15 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self.accept()  # then closed with the code that says why (see docs/protocol.md)
             await self.close(CLOSE_DENIED)
             return
+        refused = self.occupy(viewer)
+        if refused is not None:
+            await self.accept()
+            await self._answer_error(None, ErrorCode.TOO_MANY_SOCKETS, refused)
+            self.shut = True
+            await self.close(CLOSE_TOO_MANY_SOCKETS)
+            return
         self.viewer, self.stream = viewer, self.stream_of(viewer)
+        self.occupied = True
         # Joined before reading, so nothing committed after the read is missed: it waits in the
         # channel until connect returns, and what the read already covered is dropped by its seq.
         for group in [self.stream, *self.groups_of(viewer)]:
@@ -280,6 +332,7 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         await self.send_json(error(f"a{self.answers}", in_response, code, reason))
 
     async def disconnect(self, code: int) -> None:
+        self._vacate()
         if hasattr(self, "stream"):
             for group in [self.stream, *self.groups_of(self.viewer)]:
                 await self.channel_layer.group_discard(group, self.channel_name)

@@ -45,6 +45,8 @@ class ErrorCode(StrEnum):
     TOO_LONG = "too_long"
     THROTTLED = "throttled"
     """The person did this too often; wait a moment."""
+    TOO_MANY_SOCKETS = "too_many_sockets"
+    """The seat already has as many sockets open as it may: the socket closes (4431)."""
 
 
 class Refused(Exception):

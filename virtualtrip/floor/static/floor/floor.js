@@ -25,14 +25,18 @@
     invalid: gettext("That could not be sent as it is."),
     throttled: gettext("You raised your hand many times in a minute: wait a moment."),
     too_fast: gettext("Slow down: too many clicks at once."),
+    too_many_sockets: gettext("This link is open in too many tabs: close one, and this one connects."),
   };
+  const TOO_MANY_SOCKETS = 4431;  // the seat's other sockets are full: try again now and then
   const KINDS = {
     hand: gettext("raised a hand"),
     written: gettext("wrote a question"),
     ahead: gettext("submitted ahead"),
     picked: gettext("called by the moderator"),
   };
-  const floor = { socket: null, seq: null, state: null, sent: 0, retry: 0, stopped: false, history: [] };
+  const floor = {
+    socket: null, seq: null, state: null, sent: 0, retry: 0, stopped: false, crowded: false, history: [],
+  };
   window.vtFloor = floor;
 
   // ---- socket ----------------------------------------------------------------------------------
@@ -46,7 +50,8 @@
     socket.onclose = (event) => {
       floor.socket = null;
       if (event.code === 4403 || floor.stopped) return;  // no seat (yet): the room page says why
-      floor.retry = Math.min(floor.retry + 1, 6);
+      floor.crowded = event.code === TOO_MANY_SOCKETS;
+      floor.retry = floor.crowded ? 6 : Math.min(floor.retry + 1, 6);
       setTimeout(connect, 500 * 2 ** floor.retry);
     };
   }
@@ -61,6 +66,10 @@
 
   function receive(message) {
     floor.history.push(message.type);
+    if (message.type === "floor.state" || message.type === "resumed") {
+      if (floor.crowded) showError("");  // connected after all: another tab closed
+      floor.crowded = false;
+    }
     if (message.type === "floor.state") {
       floor.state = message.body;
       floor.seq = message.seq;
