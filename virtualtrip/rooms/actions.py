@@ -218,7 +218,9 @@ def do_claim_recording(room_id: int) -> bool:
 
 @transaction.atomic
 def do_store_recording(room: Room, tracks: list[TrackFile]) -> None:
-    """The recording's audio files are made: list them, in place of any listed before."""
+    """The recording's audio files are made: list them, in place of any listed before.
+
+    Side effects: once committed, sends `signals.recording_stored`."""
     RecordingTrack.objects.filter(room=room).delete()
     folder = room_folder(room.engagement_id)
     for track in tracks:
@@ -234,6 +236,10 @@ def do_store_recording(room: Room, tracks: list[TrackFile]) -> None:
         )
     room.recording, room.recording_error = RecordingState.READY, ""
     room.save(update_fields=["recording", "recording_error"])
+    engagement_id = room.engagement_id
+    transaction.on_commit(
+        lambda: signals.recording_stored.send(sender=Room, engagement_id=engagement_id), robust=True
+    )
 
 
 def do_remake_recording(room: Room) -> None:

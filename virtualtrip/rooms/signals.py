@@ -1,7 +1,8 @@
 """Rooms react to the itinerary: a person taken off an engagement loses their seat at once, and a
 person whose participation changed (a new role, from a re-import or the admin) takes it anew.
 
-Rooms also tell other apps what happens in a meeting, without knowing them: `talking_changed`.
+Rooms also tell other apps what happens in a meeting, without knowing them: `talking_changed`,
+`recording_stored`.
 """
 
 from typing import Any
@@ -16,6 +17,10 @@ from virtualtrip.trips.models import Engagement, Participant
 talking_changed = Signal()
 """Sent by `actions.do_note_talking` with `engagement_id`, `person_id`, `talking` (bool) and `at`
 (an aware datetime, when the proxy saw Janus's event), for every start and stop, undebounced."""
+
+recording_stored = Signal()
+"""Sent by `actions.do_store_recording` with `engagement_id` once the tracks it listed are committed:
+the room's audio can be read (`queries.recording_tracks`). Sent again when a recording is made anew."""
 
 
 @receiver(post_delete, sender=Participant, dispatch_uid="rooms.revoke_removed_participant")

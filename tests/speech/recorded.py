@@ -1,0 +1,25 @@
+"""A room's recording as the rooms store it, from rehearsed audio: what a transcription job reads."""
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from django.utils import timezone
+
+from virtualtrip.rooms import actions
+from virtualtrip.rooms.models import Room
+from virtualtrip.rooms.recordings import TrackFile, room_folder
+from virtualtrip.speech.rehearsal import Rehearsal
+from virtualtrip.trips.models import Engagement
+
+
+def store_recording(engagement: Engagement, rehearsal: Rehearsal, starts_at: datetime | None = None) -> Room:
+    """The engagement's room opened, ended and its mix stored (under settings.RECORDINGS_DIR) as the
+    room's recording, through rooms' own actions: `recording_stored` is sent once this commits."""
+    room = actions.do_end_room(actions.do_open_room(engagement), acting="Host")
+    folder = room_folder(engagement.pk)
+    folder.mkdir(parents=True, exist_ok=True)
+    mix = Path(shutil.copyfile(rehearsal.mix, folder / "room.wav"))
+    track = TrackFile(None, mix, starts_at or timezone.now(), rehearsal.duration, mix.stat().st_size)
+    actions.do_store_recording(room, [track])
+    return room
