@@ -249,3 +249,6 @@ ROOM_SWEEP_GRACE_MINUTES = int(os.environ.get("VIRTUALTRIP_ROOM_SWEEP_GRACE_MINU
 MEDIA_ROOT = Path(os.environ.get("VIRTUALTRIP_MEDIA_DIR", DATA_DIR / "media"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("VIRTUALTRIP_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
 SITE_URL = os.environ.get("VIRTUALTRIP_SITE_URL", "http://127.0.0.1:8000")
+# What `virtualtrip serve` runs beside the app, each a `virtualtrip` command restarted if it exits
+# (`serve --no-workers` where they run elsewhere): the task worker that transcribes recordings.
+SERVE_WORKERS = [["speech-worker"]]
