@@ -1,6 +1,7 @@
 """The live floor feed over Server-Sent Events, through Django's ASGI handler as `serve` runs it, on
 the in-memory layer and on Redis: the token, the first state, one message per change with the
-stream's seq as its id, resuming with Last-Event-ID, and what it never sends."""
+stream's seq as its id, resuming with Last-Event-ID, what it never sends, and a new feed link that
+stops the old one."""
 
 import asyncio
 import json
@@ -11,12 +12,16 @@ import pytest
 from asgiref.testing import ApplicationCommunicator
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.contrib.auth.models import User
+from django.core import signing
 from django.core.asgi import get_asgi_application
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.floor.conftest import Briefing, admit, make_briefing, viewer
 from virtualtrip.floor import actions, feed
+from virtualtrip.floor.models import FeedKey
 from virtualtrip.floor.queries import feed_state
 from virtualtrip.floor.state import stream_key
 from virtualtrip.realtime import journal
@@ -95,6 +100,7 @@ class Feed:
 
 
 def feed_of(engagement: Engagement, token: str | None = "", last: int | None = None) -> Feed:
+    """A client of the feed with `token` ("": the link as first shown; None: no token at all)."""
     path = reverse("floor:feed", args=[engagement.pk])
     query = f"token={feed.feed_token(engagement.pk) if token == '' else token}" if token is not None else ""
     headers = [(b"last-event-id", str(last).encode())] if last is not None else []
@@ -294,5 +300,94 @@ def test_a_client_that_leaves_leaves_the_floors_group(briefing: Briefing, layer:
         assert len(channel_layer.groups.get(stream_key(engagement.pk), {})) == 1
         await client.close()
         assert channel_layer.groups.get(stream_key(engagement.pk), {}) == {}
+
+    asyncio.run(go())
+
+
+async def rest_of_stream(client: Feed) -> bytes:
+    """What the feed sends until it ends by itself (it fails the test when it does not, in WAIT_S)."""
+    rest = client.buffer
+    async with asyncio.timeout(WAIT_S):
+        while True:
+            part: dict[str, Any] = await client.app.output_queue.get()
+            rest += bytes(part.get("body", b""))
+            if not part.get("more_body"):
+                return rest
+
+
+def test_links_shown_before_feed_keys_had_versions_keep_working_until_replaced(briefing: Briefing) -> None:
+    engagement = briefing.engagement
+    first_shown = signing.Signer(salt=feed.SALT).signature(str(engagement.pk))
+    assert feed.current_token(engagement.pk) == first_shown
+    feed.do_new_feed_link(engagement, acting_user=None)
+    assert feed.current_token(engagement.pk) != first_shown
+    assert feed.token_version(engagement.pk, first_shown) is None
+
+
+def test_a_new_feed_link_on_the_staff_page_refuses_the_old_one_at_once(briefing: Briefing) -> None:
+    engagement = briefing.engagement
+    staff = Client()
+    staff.force_login(User.objects.create_user("Ōkubo", password="a-long-test-password", is_staff=True))
+    old = feed.current_token(engagement.pk)
+    page = staff.post(reverse("floor:new-feed-link", args=[engagement.pk]), follow=True).content.decode()
+    assert "The live feed has a new address" in page
+    new = feed.current_token(engagement.pk)
+    assert f"?token={new}" in page
+    assert f"?token={old}" not in page
+    key = FeedKey.objects.get(engagement=engagement)
+    assert (key.version, key.changed_by) == (1, User.objects.get(username="Ōkubo"))
+    staff.post(reverse("floor:new-feed-link", args=[engagement.pk]))
+    newest = feed.current_token(engagement.pk)
+
+    async def go() -> None:
+        for token, status in [(old, 403), (new, 403), (newest, 200)]:
+            client = feed_of(engagement, token)
+            assert (await client.open())["status"] == status
+            await client.close()
+
+    asyncio.run(go())
+
+
+def test_only_staff_issue_a_new_feed_link(briefing: Briefing) -> None:
+    engagement = briefing.engagement
+    before = feed.current_token(engagement.pk)
+    reporter = Client()
+    reporter.force_login(User.objects.create_user("reporter", password="a-long-test-password"))
+    assert reporter.post(reverse("floor:new-feed-link", args=[engagement.pk])).status_code == 302
+    desk = Client(enforce_csrf_checks=True)
+    desk.force_login(User.objects.create_user("desk", password="a-long-test-password", is_staff=True))
+    assert desk.post(reverse("floor:new-feed-link", args=[engagement.pk])).status_code == 403
+    assert desk.get(reverse("floor:new-feed-link", args=[engagement.pk])).status_code == 405
+    assert feed.current_token(engagement.pk) == before
+
+
+def test_an_open_feed_ends_at_its_next_message_once_its_link_is_replaced(briefing: Briefing) -> None:
+    engagement, isabel = briefing.engagement, viewer(briefing.journalists[0])
+
+    async def go() -> None:
+        client = feed_of(engagement)
+        await client.open()
+        await client.state()
+        await run(lambda: feed.do_new_feed_link(engagement, acting_user=None))
+        await run(lambda: actions.check_raise_hand(isabel, engagement))
+        assert await rest_of_stream(client) == feed.REPLACED
+        await client.app.wait(WAIT_S)
+
+    asyncio.run(go())
+
+
+def test_a_quiet_open_feed_ends_at_its_next_heartbeat_once_its_link_is_replaced(
+    briefing: Briefing, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(feed, "HEARTBEAT_SECONDS", 0.2)
+    engagement = briefing.engagement
+
+    async def go() -> None:
+        client = feed_of(engagement)
+        await client.open()
+        await client.state()
+        await run(lambda: feed.do_new_feed_link(engagement, acting_user=None))
+        assert (await rest_of_stream(client)).endswith(feed.REPLACED)
+        await client.app.wait(WAIT_S)
 
     asyncio.run(go())

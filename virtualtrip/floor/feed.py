@@ -11,7 +11,11 @@ waits longer than that, even a change made without an event (a re-import's new g
 
 Resuming: a client that sends `Last-Event-ID` (EventSource does on reconnecting) equal to the
 stream's head gets nothing until the next change; one behind gets the state as it is now, with the
-newest id. The messages are states, not deltas, so the newest one is all a client needs."""
+newest id. The messages are states, not deltas, so the newest one is all a client needs.
+
+The token is a signature of the engagement's id and its feed key's version (`FeedKey`). Staff
+issuing a new feed link raise the version: older links are refused from then on, and a feed open
+with one ends at its next heartbeat or message (after a comment saying why)."""
 
 import asyncio
 import json
@@ -20,26 +24,64 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core import signing
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from virtualtrip.floor.models import FeedKey
 from virtualtrip.floor.queries import feed_view
 from virtualtrip.floor.state import PARTS, apply_event, console_parts, stream_key
 from virtualtrip.realtime import journal
 from virtualtrip.trips.models import Engagement
 
+Actor = AbstractBaseUser | AnonymousUser | None
 SALT = "virtualtrip.floor.feed"
 HEARTBEAT_SECONDS = 15.0
 RETRY_MS = 3000
+REPLACED = b": this feed link was replaced: copy the new one from the floor's staff page\n\n"
 
 
-def feed_token(engagement_id: int) -> str:
-    """The engagement's feed token: a signature of its id, the same every time it is shown."""
-    return signing.Signer(salt=SALT).signature(str(engagement_id))
+def feed_token(engagement_id: int, version: int = 0) -> str:
+    """The feed token of one version of the engagement's feed key: a signature of its id (version 0,
+    as links were first shown, so they keep working until staff replace them) or of its id and the
+    version. The same every time it is shown."""
+    signed = str(engagement_id) if version == 0 else f"{engagement_id}:{version}"
+    return signing.Signer(salt=SALT).signature(signed)
 
 
-def token_is_valid(engagement_id: int, token: str) -> bool:
-    return bool(token) and constant_time_compare(token, feed_token(engagement_id))
+def feed_version(engagement_id: int) -> int:
+    """The version of the engagement's feed key now (0 before staff ever replaced the link)."""
+    version = FeedKey.objects.filter(engagement_id=engagement_id).values_list("version", flat=True).first()
+    return version or 0
+
+
+def current_token(engagement_id: int) -> str:
+    return feed_token(engagement_id, feed_version(engagement_id))
+
+
+def token_version(engagement_id: int, token: str) -> int | None:
+    """The version a token is valid for, if it is the current one; None otherwise."""
+    version = feed_version(engagement_id)
+    if token and constant_time_compare(token, feed_token(engagement_id, version)):
+        return version
+    return None
+
+
+@transaction.atomic
+def do_new_feed_link(engagement: Engagement, *, acting_user: Actor) -> str:
+    """The engagement's new feed token. Side effects: the feed key's version goes up by one (and
+    records who raised it): every link shown before is refused from now on, and a feed open with one
+    ends at its next heartbeat or message."""
+    key, _created = FeedKey.objects.get_or_create(engagement=engagement)
+    FeedKey.objects.filter(pk=key.pk).update(
+        version=F("version") + 1,
+        changed_at=timezone.now(),
+        changed_by=acting_user if isinstance(acting_user, AbstractBaseUser) else None,
+    )
+    return current_token(engagement.pk)
 
 
 def message(seq: int, state: dict[str, Any]) -> bytes:
@@ -94,8 +136,14 @@ class _Follower:
         return self._changed()
 
 
-async def feed_events(engagement_id: int, last_seen: int | None) -> AsyncIterator[bytes]:
-    """The feed's stream, for as long as the client stays (the server cancels it when they go)."""
+async def _replaced(engagement_id: int, version: int) -> bool:
+    current: int = await database_sync_to_async(feed_version)(engagement_id)
+    return current != version
+
+
+async def feed_events(engagement_id: int, last_seen: int | None, version: int = 0) -> AsyncIterator[bytes]:
+    """The feed's stream, for as long as the client stays (the server cancels it when they go) and
+    the feed key keeps the `version` its token was valid for."""
     layer = get_channel_layer()
     assert layer is not None, "the feed needs a channel layer"
     key = stream_key(engagement_id)
@@ -110,8 +158,12 @@ async def feed_events(engagement_id: int, last_seen: int | None) -> AsyncIterato
             try:
                 received = await asyncio.wait_for(layer.receive(channel), HEARTBEAT_SECONDS)
             except TimeoutError:
-                yield b": still here\n\n"
                 received = None
+            if await _replaced(engagement_id, version):
+                yield REPLACED
+                return
+            if received is None:
+                yield b": still here\n\n"
             event = _event_in(received)
             if event is not None and event.seq <= follower.seq + 1:
                 sent = follower.advance(event)

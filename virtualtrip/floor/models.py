@@ -141,3 +141,18 @@ class Invitation(models.Model):
     @property
     def is_full(self) -> bool:
         return self.capacity is not None and self.joined >= self.capacity
+
+
+class FeedKey(models.Model):
+    """The version of an engagement's live feed token. Staff issuing a new feed link raise it, and
+    every link shown before stops at once. No row: version 0, the link as first shown."""
+
+    engagement = models.OneToOneField(Engagement, on_delete=models.CASCADE, related_name="feed_key")
+    version = models.PositiveIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Feed key {self.version} of {self.engagement}"

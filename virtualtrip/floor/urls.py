@@ -18,4 +18,5 @@ urlpatterns = [
     path("floor/<int:engagement_id>/log/", views.log_page, name="log"),
     path("floor/<int:engagement_id>/log.json", views.log_json, name="log-json"),
     path("floor/<int:engagement_id>/feed/", views.feed_view, name="feed"),
+    path("floor/<int:engagement_id>/feed/new-link/", views.new_feed_link, name="new-feed-link"),
 ]

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
+from channels.db import database_sync_to_async
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.models import User
@@ -108,7 +109,7 @@ def staff(request: HttpRequest, engagement_id: int) -> HttpResponse:
     found = queries.accreditations(engagement)
     accredited = found[AccreditationState.ACCREDITED]
     paths = join_link_paths(engagement, [a.participant for a in accredited if a.participant])
-    token = feed.feed_token(engagement.pk)
+    token = feed.current_token(engagement.pk)
     context = {
         "engagement": engagement,
         "times": times_sentence(engagement, engagement.trip),
@@ -182,6 +183,22 @@ def invite(request: HttpRequest, engagement_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return HttpResponseRedirect(_staff_url(engagement, "invitations"))
+
+
+@staff_member_required
+@require_POST
+def new_feed_link(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    """ "New feed link": the feed's address changes; the old one stops at once."""
+    engagement = _staff_engagement(engagement_id)
+    feed.do_new_feed_link(engagement, acting_user=request.user)
+    messages.success(
+        request,
+        _(
+            "The live feed has a new address, below: the old one no longer opens it, and feeds "
+            "open with it stop."
+        ),
+    )
+    return HttpResponseRedirect(_staff_url(engagement, "feed"))
 
 
 @staff_member_required
@@ -361,7 +378,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 async def feed_view(request: HttpRequest, engagement_id: int) -> HttpResponseBase:
     """The live floor feed (Server-Sent Events) for the holder of the engagement's feed token."""
-    if not feed.token_is_valid(engagement_id, request.GET.get("token", "")):
+    token = request.GET.get("token", "")
+    version = await database_sync_to_async(feed.token_version)(engagement_id, token)
+    if version is None:
         return HttpResponseForbidden(
             "This feed needs its token: copy the feed's whole address from the floor's staff page.\n",
             content_type="text/plain; charset=utf-8",
@@ -370,7 +389,7 @@ async def feed_view(request: HttpRequest, engagement_id: int) -> HttpResponseBas
         raise Http404("No such engagement")
     last = feed.last_event_id(request.headers.get("Last-Event-ID") or request.GET.get("lastEventId"))
     response = StreamingHttpResponse(
-        feed.feed_events(engagement_id, last), content_type="text/event-stream; charset=utf-8"
+        feed.feed_events(engagement_id, last, version), content_type="text/event-stream; charset=utf-8"
     )
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # a proxy in front must pass each event on at once
