@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("virtualtrip.rooms.urls")),
     path("", include("virtualtrip.floor.urls")),
+    path("", include("virtualtrip.speech.urls")),
     path("", include("virtualtrip.publishing.urls")),
     path("", include("virtualtrip.trips.urls")),
     prefix_default_language=False,

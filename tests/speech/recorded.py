@@ -13,10 +13,17 @@ from virtualtrip.speech.rehearsal import Rehearsal
 from virtualtrip.trips.models import Engagement
 
 
-def store_recording(engagement: Engagement, rehearsal: Rehearsal, starts_at: datetime | None = None) -> Room:
+def store_recording(
+    engagement: Engagement, rehearsal: Rehearsal, starts_at: datetime | None = None, *, end: bool = True
+) -> Room:
     """The engagement's room opened, ended and its mix stored (under settings.RECORDINGS_DIR) as the
-    room's recording, through rooms' own actions: `recording_stored` is sent once this commits."""
-    room = actions.do_end_room(actions.do_open_room(engagement), acting="Host")
+    room's recording, through rooms' own actions: `recording_stored` is sent once this commits.
+
+    `end=False` leaves the room's end out, and with it the room event it sends, which cannot be sent
+    while a browser test's Playwright runs its event loop in the thread."""
+    room = actions.do_open_room(engagement)
+    if end:
+        room = actions.do_end_room(room, acting="Host")
     folder = room_folder(engagement.pk)
     folder.mkdir(parents=True, exist_ok=True)
     mix = Path(shutil.copyfile(rehearsal.mix, folder / "room.wav"))

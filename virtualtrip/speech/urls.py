@@ -1,0 +1,12 @@
+from django.urls import path
+
+from virtualtrip.speech import views
+
+app_name = "speech"
+
+urlpatterns = [
+    path("speech/<int:engagement_id>/", views.staff, name="staff"),
+    path("speech/<int:engagement_id>/transcribe/", views.transcribe, name="transcribe"),
+    path("speech/<int:engagement_id>/progress.json", views.progress, name="progress"),
+    path("speech/<int:engagement_id>/transcript.<slug:extension>", views.export, name="export"),
+]
