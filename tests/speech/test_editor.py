@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db.models import F
 from django.utils import timezone
 
 from tests.factories.publishing import desk_user
@@ -158,6 +159,23 @@ def test_a_save_over_a_newer_version_is_refused_and_says_so(transcript: Transcri
     ):
         edit(transcript, 0, other, text="Second editor's words.", version=1)
     assert fresh(transcript).body["paragraphs"][0]["text"] == "First editor's words."
+
+
+def test_a_save_that_came_in_between_is_not_overwritten(
+    transcript: Transcript, user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the row lock is no lock (SQLite), another save may land between the read and the write."""
+    read = editor._locked
+
+    def read_then_saved_elsewhere(found: Transcript, version: int | None) -> Transcript:
+        locked = read(found, version)
+        Transcript.objects.filter(pk=found.pk).update(version=F("version") + 1, edited_by="second-editor")
+        return locked
+
+    monkeypatch.setattr(editor, "_locked", read_then_saved_elsewhere)
+    with pytest.raises(editor.StaleTranscript, match="saved by second-editor"):
+        edit(transcript, 0, user, text="Late words.")
+    assert fresh(transcript).body == transcript.body
 
 
 def test_a_new_transcription_makes_an_open_editor_stale(

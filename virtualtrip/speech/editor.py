@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -107,12 +108,16 @@ def _locked(transcript: Transcript, version: int | None) -> Transcript:
 
 def _save(locked: Transcript, body: Body, user: Actor, into: Transcript) -> Transcript:
     """Write `body` as the next version, recording who changed it; `into` (the caller's copy) is
-    brought up to date."""
-    locked.body = body
-    locked.version += 1
-    locked.edited_at = timezone.now()
-    locked.edited_by = user.get_username() if user is not None and user.is_authenticated else ""
-    locked.save(update_fields=["body", "version", "edited_at", "edited_by"])
+    brought up to date. The write names the version it replaces: where the row lock is no lock
+    (SQLite), a save that came in between is still not overwritten."""
+    written = Transcript.objects.filter(pk=locked.pk, version=locked.version).update(
+        body=body,
+        version=F("version") + 1,
+        edited_at=timezone.now(),
+        edited_by=user.get_username() if user is not None and user.is_authenticated else "",
+    )
+    if not written:
+        _require_version(Transcript.objects.get(pk=locked.pk), locked.version)
     into.refresh_from_db()
     return into
 
