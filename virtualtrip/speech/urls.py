@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from virtualtrip.speech import views
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("speech/<int:engagement_id>/transcribe/", views.transcribe, name="transcribe"),
     path("speech/<int:engagement_id>/progress.json", views.progress, name="progress"),
     path("speech/<int:engagement_id>/transcript.<slug:extension>", views.export, name="export"),
+    path("", include("virtualtrip.speech.editor_urls")),
 ]
