@@ -22,7 +22,8 @@ from virtualtrip.speech.models import TranscriptionJob
 from virtualtrip.speech.queries import transcript_of
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
-STALE_AFTER_S = 3
+STALE_AFTER_S = 4
+"""Above twice the workers' heartbeat (tests/speech/worker_settings.py), as speech-worker asks."""
 WAIT_S = 120
 
 
@@ -45,6 +46,7 @@ class Workers:
             "VIRTUALTRIP_DATA_DIR": str(folder / "data"),
             "DATABASE_URL": database_url(),
             "VIRTUALTRIP_RECORDINGS_DIR": str(settings.RECORDINGS_DIR),
+            "DJANGO_SETTINGS_MODULE": "tests.speech.worker_settings",
         }
         self.started: list[subprocess.Popen[bytes]] = []
 
@@ -109,3 +111,13 @@ def test_a_job_whose_worker_is_killed_is_finished_by_the_next_worker(workers: Wo
     assert draft.body["engagement"] == SHORT.slug
     lost = f"transcription job {job.pk} of engagement {engagement.pk}: its worker was lost"
     assert f"{lost}; queued again for attempt 2" in workers.output(2)
+
+
+def test_a_stale_threshold_a_heartbeat_could_miss_is_refused(run) -> None:  # type: ignore[no-untyped-def]
+    answer = run("speech-worker", "--stale-after", "30")
+    assert answer.returncode == 1
+    assert answer.stderr.strip() == (
+        "CommandError: a job is taken for lost after 30 s without a heartbeat, and a running job beats every"
+        " 15 s (settings.SPEECH_JOB_HEARTBEAT_SECONDS): live jobs would be taken from their workers; wait"
+        " more than twice the heartbeat"
+    )

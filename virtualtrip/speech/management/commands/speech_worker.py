@@ -13,11 +13,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections, connection
 
 from virtualtrip.speech import jobs
 from virtualtrip.speech.enums import JobState
+from virtualtrip.speech.tasks import heartbeat_every_s
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         stale = options["stale_after"]
         self.stale_after = timedelta(seconds=stale) if stale is not None else jobs.stale_after()
+        beat = heartbeat_every_s()
+        if beat > 0 and self.stale_after.total_seconds() <= 2 * beat:
+            raise CommandError(
+                f"a job is taken for lost after {self.stale_after.total_seconds():g} s without a heartbeat, "
+                f"and a running job beats every {beat:g} s (settings.SPEECH_JOB_HEARTBEAT_SECONDS): live "
+                "jobs would be taken from their workers; wait more than twice the heartbeat"
+            )
         self.recover()
         stop = threading.Event()
         keeper = threading.Thread(
