@@ -13,6 +13,7 @@ from django.test import Client
 from playwright.sync_api import BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from tests.browser.test_security import RECORD_VIOLATIONS
 from tests.factories.publishing import desk_user
 from tests.speech.conftest import import_script_trip
 from tests.speech.editing import Fix, Made, Turn, editor_user, recorded, stored
@@ -78,8 +79,10 @@ def test_an_editor_hears_fixes_and_sends_a_transcript_that_reaches_the_trip_page
 ) -> None:
     engagement, transcript, rehearsal = briefing
     log_in(page.context, live_server, editor_user())
+    page.context.add_init_script(RECORD_VIOLATIONS)
     page.goto(f"{live_server.url}/speech/{engagement.pk}/editor/")
     page.wait_for_function("document.getElementById('transcript-audio').readyState >= 1")
+    assert page.evaluate("window.cspViolations") == []
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "transcript-editor.png"), full_page=True)
 
@@ -114,6 +117,7 @@ def test_an_editor_hears_fixes_and_sends_a_transcript_that_reaches_the_trip_page
     expect(page.get_by_text("The transcript is in clearance as a new document.")).to_be_visible()
     expect(page.locator("#clearance")).to_contain_text("The transcript document is In clearance.")
     page.screenshot(path=str(SHOTS / "transcript-editor-sent.png"), full_page=True)
+    assert page.evaluate("window.cspViolations") == []
 
     document = Document.objects.get(kind="transcript")
     publishing.do_advance_document(document, Clearance.CLEARED, acting_user=desk_user("clearer"))
