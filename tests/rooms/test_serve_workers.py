@@ -120,10 +120,10 @@ def test_serve_runs_a_worker_starts_it_again_when_it_dies_and_stops_it_on_exit(s
     assert f"{WORKER} running (pid {first})" in served.said()
 
     os.kill(first, signal.SIGKILL)
-    wait_until(
-        lambda: served.workers() and served.workers() != [first], lambda: f"not restarted:\n{served.said()}"
-    )
+    wait_until(lambda: served.workers() not in ([], [first]), lambda: f"not restarted:\n{served.said()}")
+    wait_until(lambda: f"{WORKER} running" in served.said().split("again in 1 s")[-1], served.said)
     [second] = served.workers()
+    assert second != first, served.said()
     assert f"{WORKER} exited with status -9; again in 1 s" in served.said()
 
     served.process.send_signal(signal.SIGINT)  # Ctrl-C

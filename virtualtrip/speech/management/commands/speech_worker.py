@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 
 from virtualtrip.speech import jobs
 from virtualtrip.speech.enums import JobState
@@ -86,7 +86,12 @@ class Command(BaseCommand):
             keeper.join(timeout=5)
 
     def recover(self) -> None:
-        for job in jobs.do_recover_stale_jobs(after=self.stale_after):
+        try:
+            recovered = jobs.do_recover_stale_jobs(after=self.stale_after)
+        except DatabaseError:  # a database briefly away or locked: the next look will do
+            logger.exception("looking for lost transcription jobs failed")
+            return
+        for job in recovered:
             then = f"queued again for attempt {job.attempt}" if job.state == JobState.QUEUED else "failed"
             self.stdout.write(
                 f"transcription job {job.pk} of engagement {job.engagement_id}: its worker was lost; {then}"
@@ -99,7 +104,7 @@ class Command(BaseCommand):
                 close_old_connections()
                 try:
                     self.recover()
-                except Exception:  # a database that is briefly away: look again next time
+                except Exception:  # whatever it is, the worker goes on, and so do the looks
                     logger.exception("looking for lost transcription jobs failed")
         finally:
             connection.close()  # this thread's own
