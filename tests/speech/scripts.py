@@ -261,6 +261,7 @@ def trip_document(script: Script) -> dict[str, Any]:
         "public": True,
         "record": True,
         "participants": [{"person": person.id, "role": person.role} for person in script.speakers()],
+        "terms": list(script.terms),
     }
     if script.attribution:
         engagement["ground_rules"] = {"rule": "background", "attribution": script.attribution}
@@ -271,6 +272,7 @@ def trip_document(script: Script) -> dict[str, Any]:
             "title": script.title,
             "principal": briefer.id,
             "home": {"city": "Washington, D.C.", "timezone": HOME_ZONE},
+            "terms": [place.name for place in script.places],
         },
         "people": [_person_entry(person) for person in script.people],
         "destinations": [{"country": "US", "timezone": HOME_ZONE, "engagements": [engagement]}],

@@ -55,6 +55,7 @@ def do_import_trip(planned: PlannedTrip, *, acting_user: Actor) -> Trip:
         trip,
         title=spec.title,
         summary=spec.summary,
+        terms=list(spec.terms),
         home_city=spec.home.city,
         home_timezone=spec.home.timezone,
     )
@@ -173,6 +174,7 @@ def _sync_engagements(
             embargo_until=item.embargo_until,
             queue_policy=spec.questions.order,
             queue_priority=list(spec.questions.priority),
+            terms=list(spec.terms),
         ):
             changed.append(engagement)
         engagements.append(engagement)

@@ -26,6 +26,9 @@ class Trip(models.Model):
     )
     home_city = models.CharField(max_length=200)
     home_timezone = models.CharField(max_length=64, validators=[validate_timezone])
+    terms = models.JSONField(
+        default=list, blank=True, help_text="Names recordings may say: places, organisations, programmes."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -126,6 +129,9 @@ class Engagement(models.Model):
         validators=[validate_queue_priority],
         help_text="With the priority order: outlets' names or ISO 3166-1 alpha-2 codes, in order, "
         'e.g. ["MX", "CBC"].',
+    )
+    terms = models.JSONField(
+        default=list, blank=True, help_text="Names its recording may say, beyond the trip's."
     )
     updated_at = models.DateTimeField(auto_now=True)
 

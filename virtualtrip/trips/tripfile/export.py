@@ -66,6 +66,7 @@ def _trip(trip: Trip) -> dict[str, Any]:
         "principal": trip.principal.key if trip.principal else None,
         "home": {"city": trip.home_city, "timezone": trip.home_timezone},
         "summary": trip.summary,
+        "terms": list(trip.terms),
     }
     return _without_defaults(item, TripSpec)
 
@@ -120,6 +121,7 @@ def _engagement(engagement: Engagement, destination: Destination) -> dict[str, A
     )
     if questions:
         item["questions"] = questions
+    item["terms"] = list(engagement.terms)
     item |= {
         "participants": [
             {"person": p.person.key, "role": p.role}

@@ -54,6 +54,17 @@ def _text(max_length: int, **extra: Any) -> Any:
     ]
 
 
+TERM_MAX_LENGTH = 200
+TERMS_MAX = 500
+Term = Annotated[StrictStr, Field(min_length=1, max_length=TERM_MAX_LENGTH), AfterValidator(_not_blank)]
+Terms = Annotated[
+    list[Term],
+    Field(
+        max_length=TERMS_MAX,
+        description="Names a recording may say that the file names nowhere else: places, organisations, "
+        "programmes. Speech is told them and writes them as spelled here",
+    ),
+]
 Identifier = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=100)]
 CountryCode = Annotated[
     StrictStr,
@@ -105,6 +116,7 @@ class TripSpec(Spec):
     principal: Identifier = Field(description="The id of a person under `people`")
     home: HomeSpec
     summary: Annotated[StrictStr, Field(max_length=SUMMARY_MAX_LENGTH)] = ""
+    terms: Terms = []
 
     _principal_known = field_validator("principal")(_known_person)
 
@@ -167,6 +179,7 @@ class EngagementSpec(Spec):
     record: StrictBool = Field(default=False, description="true: the room is recorded and its audio kept")
     ground_rules: GroundRulesSpec = GroundRulesSpec()
     questions: QuestionsSpec = QuestionsSpec()
+    terms: Terms = []
     participants: list[ParticipantSpec] = []
 
 
