@@ -212,6 +212,8 @@ EMAIL_PORT = int(os.environ.get("VIRTUALTRIP_EMAIL_PORT", "25"))
 
 # What the room page shows beside the video, from apps rooms does not know (rooms never imports them).
 ROOM_PANELS = ["floor/panel.html"]
+# What other apps add to an engagement's staff page (floor's), in order: speech's transcript and its job.
+STAFF_PANELS = ["speech/staff_panel.html"]
 
 # Real time: an in-process channel layer on a laptop; Redis (REDIS_URL) with several web workers.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
@@ -273,3 +275,9 @@ SITE_URL = os.environ.get("VIRTUALTRIP_SITE_URL", "http://127.0.0.1:8000")
 # What `virtualtrip serve` runs beside the app, each a `virtualtrip` command restarted if it exits
 # (`serve --no-workers` where they run elsewhere): the task worker that transcribes recordings.
 SERVE_WORKERS = [["speech-worker"]]
+# A transcription whose worker has not been heard of for this long was lost with it: it is queued again.
+SPEECH_JOB_STALE_SECONDS = float(os.environ.get("VIRTUALTRIP_SPEECH_JOB_STALE_SECONDS", "120"))
+# Abuse limits of the floor (docs/floor.md): journalists' registrations a client address makes an
+# hour, and open floor sockets one seat holds in one process.
+FLOOR_REGISTRATIONS_PER_ADDRESS_PER_HOUR = int(os.environ.get("VIRTUALTRIP_FLOOR_REGISTRATIONS_PER_HOUR", "5"))
+FLOOR_SOCKETS_PER_SEAT = int(os.environ.get("VIRTUALTRIP_FLOOR_SOCKETS_PER_SEAT", "8"))

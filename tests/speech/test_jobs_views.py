@@ -280,3 +280,19 @@ def test_the_editor_link_shows_once_the_editor_is_served(recorded: Engagement, m
     served.clear()
     monkeypatch.setattr(panel, "reverse", reverse)
     assert panel.url_or_blank("speech:no-such-page", recorded.pk) == ""
+
+
+def test_the_engagements_floor_staff_page_carries_the_transcript_panel(
+    recorded: Engagement, staff: Client
+) -> None:
+    page = staff.get(reverse("floor:staff", args=[recorded.pk])).content.decode()
+    assert panel_text(page).startswith("Transcript Waiting for a worker · attempt 1 of 2")
+    assert '<script src="/static/speech/progress.js" defer>' in page
+
+
+def test_without_staff_panels_the_floor_staff_page_has_none(
+    recorded: Engagement, staff: Client, settings
+) -> None:
+    settings.STAFF_PANELS = []
+    page = staff.get(reverse("floor:staff", args=[recorded.pk])).content.decode()
+    assert 'id="transcript"' not in page

@@ -8,6 +8,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.models import User
@@ -136,6 +137,7 @@ def staff(request: HttpRequest, engagement_id: int) -> HttpResponse:
         "now": timezone.now(),
         "over": _is_over(engagement),
         "room_links": reverse("rooms:links", args=[engagement.pk]),
+        "staff_panels": list(getattr(settings, "STAFF_PANELS", [])),
     }
     return render(request, "floor/staff.html", context)
 
