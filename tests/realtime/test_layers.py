@@ -72,3 +72,50 @@ def test_a_full_member_misses_the_message_and_the_others_get_it() -> None:
         return await layer.receive(fast)
 
     assert run(go()) == {"type": "second"}
+
+
+def test_a_channels_queue_is_made_once_and_kept_while_its_socket_waits(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    async def go() -> tuple[bool, bool, Any]:
+        layer = InMemoryChannelLayer()
+        channel = await layer.new_channel()
+        await layer.group_add("g", channel)
+        await layer.group_send("g", {"type": "first"})
+        queue = layer.channels[channel]
+        await layer.receive(channel)
+        kept = layer.channels.get(channel) is queue  # read empty, not dropped
+        waiting = asyncio.ensure_future(layer.receive(channel))
+        await asyncio.sleep(0)
+        monkeypatch.setattr(layers, "SWEEP_EVERY_S", 0)
+        layer._clean_expired()  # the socket waits on it: the sweep keeps it
+        kept_while_waiting = layer.channels.get(channel) is queue
+        await layer.group_send("g", {"type": "second"})
+        return kept, kept_while_waiting, await asyncio.wait_for(waiting, 1)
+
+    assert run(go()) == (True, True, {"type": "second"})
+
+
+def test_the_sweep_drops_the_queues_nobody_waits_on(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    async def go() -> tuple[bool, Any]:
+        layer = InMemoryChannelLayer()
+        gone, other = await layer.new_channel(), await layer.new_channel()
+        await layer.send(gone, {"type": "x"})
+        await layer.receive(gone)  # read, and its socket closed: nobody waits on it
+        monkeypatch.setattr(layers, "SWEEP_EVERY_S", 0)
+        layer._clean_expired()
+        await layer.send(other, {"type": "y"})
+        return gone in layer.channels, await layer.receive(other)
+
+    assert run(go()) == (False, {"type": "y"})
+
+
+def test_a_full_channel_refuses_a_direct_send() -> None:
+    from channels.exceptions import ChannelFull
+
+    async def go() -> None:
+        layer = InMemoryChannelLayer(capacity=1)
+        channel = await layer.new_channel()
+        await layer.send(channel, {"type": "a"})
+        await layer.send(channel, {"type": "b"})
+
+    with pytest.raises(ChannelFull):
+        run(go())
