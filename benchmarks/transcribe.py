@@ -50,6 +50,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--compute-type")
     parser.add_argument("--beam-size", type=int)
     parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--show", action="store_true", help="print the biased transcript and its corrections")
     return parser.parse_args()
 
 
@@ -175,6 +176,10 @@ def run(folder: Path, options: argparse.Namespace) -> None:
             if bias and way == options.turns.split(",")[0]:
                 missed = [name for name in names if plain(name) not in text]
                 print(f"        names missed: {', '.join(missed) or 'none'}")
+                if options.show:
+                    print(text)
+                    for fix in body["corrections"]:
+                        print(f"        {fix['heard']!r} -> {fix['written']!r} ({fix['score']})")
     print("captions: not built yet (live captions through Janus RTP forwarding): no latency to measure")
 
 

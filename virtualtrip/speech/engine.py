@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 Progress = Callable[[float], None]
 """Called with the seconds of audio done so far."""
 MIN_SILENCE_MS = 500
-REPETITION_PENALTY = 1.2
+REPETITION_PENALTY = 1.08
+NO_REPEAT_NGRAM = 6
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,11 @@ def recognise(
         # its first 30 seconds.
         "temperature": 0.0,
         # Told a list of names, tiny.en sometimes says one over and over ("Nguyễn Thu Hà, Nguyễn Thu
-        # Hà, ..."): tokens it has written cost it more (measured: fewer loops, more names right).
+        # Hà, ..."): tokens it has written cost it a little more, and no run of six tokens comes twice
+        # in one stretch. A stronger penalty (1.2) ends stretches early, dropping whole sentences
+        # (measured: docs/benchmarks.md).
         "repetition_penalty": REPETITION_PENALTY,
+        "no_repeat_ngram_size": NO_REPEAT_NGRAM,
         "condition_on_previous_text": False,
         "initial_prompt": vocabulary.prompt() or None if vocabulary else None,
         "hotwords": vocabulary.hotwords() or None if vocabulary and info.hotwords else None,
