@@ -50,7 +50,7 @@ def test_the_panel_follows_the_job_live_and_shows_the_draft_when_done(
     page.on("pageerror", lambda error: complaints.append(str(error)))
     log_in_as_staff(page.context, live_server)
 
-    page.goto(f"{live_server.url}/speech/{engagement.pk}/")
+    page.goto(f"{live_server.url}/floor/{engagement.pk}/")  # the engagement's staff page carries the panel
     panel = page.locator("#transcript")
     assert panel.locator('[data-field="state_label"]').text_content() == "Waiting for a worker"
 
