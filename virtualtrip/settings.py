@@ -279,5 +279,7 @@ SERVE_WORKERS = [["speech-worker"]]
 SPEECH_JOB_STALE_SECONDS = float(os.environ.get("VIRTUALTRIP_SPEECH_JOB_STALE_SECONDS", "120"))
 # Abuse limits of the floor (docs/floor.md): journalists' registrations a client address makes an
 # hour, and open floor sockets one seat holds in one process.
-FLOOR_REGISTRATIONS_PER_ADDRESS_PER_HOUR = int(os.environ.get("VIRTUALTRIP_FLOOR_REGISTRATIONS_PER_HOUR", "5"))
+FLOOR_REGISTRATIONS_PER_ADDRESS_PER_HOUR = int(
+    os.environ.get("VIRTUALTRIP_FLOOR_REGISTRATIONS_PER_HOUR", "5")
+)
 FLOOR_SOCKETS_PER_SEAT = int(os.environ.get("VIRTUALTRIP_FLOOR_SOCKETS_PER_SEAT", "8"))

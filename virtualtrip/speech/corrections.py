@@ -152,9 +152,9 @@ def _matches(words: Sequence[Word], vocabulary: Vocabulary) -> list[_Match]:
 def _chosen(found: list[_Match]) -> list[_Match]:
     """The best matches that do not overlap: longer terms first (a whole name before its surname
     alone, even when the surname is heard right and the first name not: "Meramando Cruz Pérez" is
-    "Armando Cruz Pérez", not "Meramando Cruz" and "Pérez"), then higher scores, then shorter runs (a
-    word beside a name, "the Foreign Press Center", must not be taken into it). A run already written as its term
-    takes its words too, so that no longer run around it can."""
+    "Armando Cruz Pérez", not "Meramando Cruz" and "Pérez"), then higher scores, then shorter runs
+    (a word beside a name, "the Foreign Press Center", must not be taken into it). A run already
+    written as its term takes its words too, so that no longer run around it can."""
     taken: set[int] = set()
     chosen: list[_Match] = []
     for match in sorted(found, key=lambda m: (-m.size, -m.score, m.count, m.first)):
