@@ -78,7 +78,8 @@ def configure(folder: Path, options: argparse.Namespace) -> None:
 def normalized(text: str) -> str:
     import jiwer
 
-    words = jiwer.Compose([jiwer.ToLowerCase(), jiwer.RemovePunctuation(), jiwer.RemoveMultipleSpaces()])
+    steps = [jiwer.ToLowerCase(), jiwer.RemovePunctuation(), jiwer.RemoveMultipleSpaces()]  # type: ignore[no-untyped-call]
+    words = jiwer.Compose(steps)
     return str(words(unicodedata.normalize("NFC", text))).strip()
 
 
