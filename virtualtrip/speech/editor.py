@@ -21,7 +21,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrPromise
 
+from virtualtrip.floor.people import hides_names
 from virtualtrip.publishing import actions as publishing
 from virtualtrip.publishing.enums import ORIGINAL_LANGUAGE, Clearance, DocumentKind
 from virtualtrip.publishing.markdown import escape_markdown
@@ -42,6 +45,10 @@ TEXT_MAX_CHARACTERS = 20_000
 EDIT_PERMISSION = "publishing.change_document"
 TITLE_MAX_CHARACTERS = 300
 """Publishing's limit on a document's title."""
+BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""The embeddings, overrides and isolates of Unicode's bidirectional algorithm: typed into a
+paragraph they would show its words in an order other than the one stored, exported and published.
+The marks (U+200E, U+200F, U+061C) are kept: they change no order but a neutral character's."""
 SAME_TIME_S = 0.002
 """Times closer than this are the same time (the stored paragraphs' times are rounded to 1 ms)."""
 
@@ -95,6 +102,39 @@ def _require_version(transcript: Transcript, version: int) -> None:
         )
         % {"yours": version, "now": transcript.version, "by": by}
     )
+
+
+RULES_THEN: dict[str, StrPromise] = {
+    GroundRules.ON_RECORD: gettext_lazy("on the record"),
+    GroundRules.OFF_RECORD: gettext_lazy("off the record"),
+}
+
+
+def withheld_reason(transcript: Transcript) -> str | None:
+    """Why the draft may not be shown, exported, edited or sent, or None when it may: a draft made
+    while the engagement was not on background names the briefer (their label, their id, the names
+    the correction pass wrote), and once the engagement is on background nothing may show it. Only a
+    new transcription, made on background, gives a draft that may be used."""
+    engagement = transcript.engagement
+    if not hides_names(engagement):
+        return None
+    rules = transcript.body.get("ground_rules")
+    then = rules.get("rule") if isinstance(rules, dict) else None
+    if then == GroundRules.BACKGROUND:
+        return None
+    made = RULES_THEN.get(then) if isinstance(then, str) else None
+    return _(
+        "This draft was made while the engagement was %(then)s, and the engagement is now on "
+        "background: the draft may name the briefer, so it is not shown, exported, edited or sent to "
+        "clearance. Transcribe it again to have a draft made on background (the transcription page "
+        "has the button), then edit that one."
+    ) % {"then": made or _("under other ground rules")}
+
+
+def _require_usable(transcript: Transcript) -> None:
+    reason = withheld_reason(transcript)
+    if reason is not None:
+        raise StaleTranscript(reason)
 
 
 def _locked(transcript: Transcript, version: int | None) -> Transcript:
@@ -186,6 +226,15 @@ def clean_text(text: str) -> str:
     problem = text_problem(text)
     if problem:
         raise EditorRefused(_("The text %(problem)s.") % {"problem": problem})
+    control = BIDI_CONTROL.search(text)
+    if control is not None:
+        raise EditorRefused(
+            _(
+                "The text contains an invisible direction control (U+%(code)04X), which makes it read "
+                "in another order than it is written: remove it. Right-to-left text needs none."
+            )
+            % {"code": ord(control.group())}
+        )
     if len(text) > TEXT_MAX_CHARACTERS:
         raise EditorRefused(
             _("The text has %(count)s characters: a paragraph has at most %(most)s. Split it in two.")
@@ -216,6 +265,7 @@ def check_edit_paragraph(
     """Give paragraph `index` the text and the speaker (a `SpeakerChoice.value`) the editor wrote,
     over version `version`. EditorRefused (or a subclass) says why not."""
     _require_editor(acting_user)
+    _require_usable(transcript)
     _require_version(transcript, version)
     _paragraph(transcript.body, index)
     cleaned = clean_text(text)
@@ -334,6 +384,7 @@ def check_undo_correction(transcript: Transcript, index: int, *, version: int, a
     correction already undone is left as it is (a second click does nothing); a withheld name cannot
     be undone, what was heard is not kept."""
     _require_editor(acting_user)
+    _require_usable(transcript)
     correction = _correction(transcript.body, index)
     if correction.get("undone"):
         return Undone(transcript, Undo.ALREADY, None)
@@ -370,8 +421,11 @@ _LIST_MARK = re.compile(r"^(\d+)([.)])")
 
 
 def _markdown_text(text: str) -> str:
-    """Text that Markdown shows as written, even where a line would otherwise open a list."""
+    """Text that Markdown shows as written, even where a line would otherwise open a list or, with
+    `~~~`, a block of code that would hold the rest of the document."""
     escaped = escape_markdown(text).replace("&", "\\&")
+    if escaped.startswith("~"):
+        escaped = "\\" + escaped
     return _LIST_MARK.sub(r"\1\\\2", escaped)
 
 
@@ -440,6 +494,7 @@ def check_send_to_clearance(transcript: Transcript, *, version: int, acting_user
     """Send the transcript, as the editor sees it (`version`), to clearance. The document is made the
     first time and given the transcript's text later; publishing's checks and permissions hold."""
     _require_editor(acting_user)
+    _require_usable(transcript)
     _require_version(transcript, version)
     engagement = transcript.engagement
     if engagement.ground_rules == GroundRules.OFF_RECORD:

@@ -179,15 +179,17 @@ def editor_page(request: HttpRequest, engagement_id: int) -> HttpResponse:
     """The draft transcript beside the room's recording, for staff; editors may change it."""
     engagement = _engagement(engagement_id)
     transcript = transcript_of(engagement)
-    body = transcript.body if transcript is not None else {}
+    withheld = editor.withheld_reason(transcript) if transcript is not None else None
+    body = transcript.body if transcript is not None and withheld is None else {}
     context = {
+        "withheld": withheld,
         "engagement": engagement,
         "times": times_sentence(engagement, engagement.trip),
         "rules": trip_queries.ground_rules(engagement),
         "transcript": transcript,
         "paragraphs": _paragraph_rows(body),
         "corrections": _correction_rows(body),
-        "choices": editor.speaker_choices(engagement, body) if transcript is not None else [],
+        "choices": editor.speaker_choices(engagement, body) if body else [],
         "may_edit": editor.may_edit(request.user),
         "has_audio": _mix(engagement) is not None,
         "document": _document(transcript),
@@ -283,6 +285,9 @@ def audio(request: HttpRequest, engagement_id: int) -> HttpResponseBase:
     if not path.is_relative_to(folder) or not path.is_file():
         raise Http404("This recording's file is missing from the recordings folder.")
     content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    response = ranged_file_response(request, path, content_type)
+    try:
+        response = ranged_file_response(request, path, content_type)
+    except OSError:  # removed, or made a folder, since it was looked at
+        raise Http404("This recording's file is missing from the recordings folder.") from None
     response["Cache-Control"] = "private, max-age=0"
     return response

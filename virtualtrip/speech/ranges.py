@@ -5,6 +5,7 @@ when the server answers `206 Partial Content`. Django's FileResponse always send
 One range a request: a request for several is answered with the whole file, which HTTP allows, and
 so is a `Range` header that is not understood. A range that starts past the end is `416`."""
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,12 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.http import http_date
 
-_RANGE = re.compile(r"^bytes=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
+_RANGE = re.compile(r"^bytes=[ \t]*([0-9]*)[ \t]*-[ \t]*([0-9]*)[ \t]*$", re.IGNORECASE | re.ASCII)
+"""One range, in ASCII digits (HTTP's DIGIT)."""
+_LONGEST_NUMBER = 18
+MORE_THAN_ANY_FILE = 10**_LONGEST_NUMBER
+"""A number of more digits than `_LONGEST_NUMBER` is this many bytes: more than any file holds, and
+it is never read as a number (Python refuses to read one of over 4,300 digits)."""
 CHUNK_BYTES = 64 * 1024
 
 
@@ -40,7 +46,9 @@ def requested_range(header: str | None, size: int) -> ByteRange | None:
     found = _RANGE.match(header.strip())
     if found is None:
         return None  # several ranges, another unit, or a header not understood
-    first, last = found.groups()
+    first, last = (
+        str(MORE_THAN_ANY_FILE) if len(value) > _LONGEST_NUMBER else value for value in found.groups()
+    )
     if not first and not last:
         return None
     if not first:  # the last N bytes
@@ -77,16 +85,25 @@ class _Part:
         self.file.close()
 
 
-def _validator(path: Path) -> tuple[str, str]:
-    stat = path.stat()
+def _validator(stat: os.stat_result) -> tuple[str, str]:
     return f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"', http_date(stat.st_mtime)
 
 
 def ranged_file_response(request: HttpRequest, path: Path, content_type: str) -> HttpResponseBase:
     """`path` whole (200) or the range the request asks for (206), or 416 for a range past its end.
-    `If-Range` with another version's validator gets the whole file."""
-    size = path.stat().st_size
-    etag, modified = _validator(path)
+    `If-Range` with another version's validator gets the whole file.
+
+    The file is opened first and everything is told of the open file: one removed or replaced as it is
+    asked for raises OSError (FileNotFoundError) here, never halfway through, and one removed while it
+    streams is sent whole as it was opened."""
+    file = path.open("rb")
+    try:
+        stat = os.fstat(file.fileno())
+    except OSError:
+        file.close()
+        raise
+    size = stat.st_size
+    etag, modified = _validator(stat)
     header = request.headers.get("Range")
     if_range = request.headers.get("If-Range")
     if if_range is not None and if_range.strip() not in {etag, modified}:
@@ -97,8 +114,8 @@ def ranged_file_response(request: HttpRequest, path: Path, content_type: str) ->
         refused = HttpResponse(status=416)
         refused["Content-Range"] = f"bytes */{size}"
         refused["Accept-Ranges"] = "bytes"
+        file.close()
         return refused
-    file = path.open("rb")
     if part is None:
         response = FileResponse(file, content_type=content_type)
     else:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from virtualtrip.speech import exports, jobs, panel
+from virtualtrip.speech import editor, exports, jobs, panel
 from virtualtrip.speech.queries import transcript_of
 from virtualtrip.trips.models import Engagement
 
@@ -87,6 +87,9 @@ def export(request: HttpRequest, engagement_id: int, extension: str) -> HttpResp
     transcript = transcript_of(engagement)
     if transcript is None:
         raise Http404("No transcript yet")
+    withheld = editor.withheld_reason(transcript)
+    if withheld is not None:
+        return HttpResponse(withheld, status=409, content_type="text/plain; charset=utf-8")
     name, content_type = EXPORTED[extension]
     response = HttpResponse(exports.FORMATS[name](transcript.body), content_type=content_type)
     filename = f"{engagement.trip.slug}-{engagement.key}-transcript.{extension}"
