@@ -6,6 +6,7 @@ Silence inside usable audio is not refused: it gives an empty transcript (the re
 activity filter keeps the model from inventing words on it)."""
 
 import json
+import stat
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -72,10 +73,27 @@ def _audio_streams(probed: dict[str, object]) -> list[dict[str, object]]:
     return [s for s in streams if isinstance(s, dict) and s.get("codec_type") == "audio"]
 
 
+def file_problem(path: Path, what: str) -> str | None:
+    """Why `path` cannot be read as `what` (“an audio file”): absent, a folder, or not a regular file
+    (a pipe, which would wait for a writer for ever, a socket, a device); None when it is a file."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return f"{path}: no such {what.removeprefix('an ').removeprefix('a ')}"
+    except OSError as error:
+        return f"{path} cannot be read: {error.strerror}"
+    if stat.S_ISDIR(mode):
+        return f"{path} is a folder, not {what}"
+    if not stat.S_ISREG(mode):
+        return f"{path} is not a regular file (a pipe, a socket or a device)"
+    return None
+
+
 def check_audio(path: Path) -> AudioInfo:
     """The audio at `path`, or SpeechProblem saying why speech cannot use it."""
-    if not path.is_file():
-        raise SpeechProblem(f"{path}: no such audio file")
+    problem = file_problem(path, "an audio file")
+    if problem is not None:
+        raise SpeechProblem(problem)
     if path.stat().st_size == 0:
         raise SpeechProblem(f"{path} is empty (0 bytes)")
     probed = _probe(path)

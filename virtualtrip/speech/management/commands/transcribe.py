@@ -6,8 +6,25 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from virtualtrip.speech import actions, exports, pipeline
+from virtualtrip.speech.audio import file_problem
 from virtualtrip.speech.problems import SpeechProblem
 from virtualtrip.speech.queries import find_engagement
+
+TURNS_FILE_MAX_BYTES = 1_000_000
+"""A turns file is a line a turn: a day of briefings is a few thousand lines, some 100 kB."""
+
+
+def _check_turns_file(path: Path) -> None:
+    """Refused before it is read: a pipe would be waited on for ever, a huge file read whole."""
+    problem = file_problem(path, "a turns file")
+    if problem is not None:
+        raise CommandError(problem)
+    size = path.stat().st_size
+    if size > TURNS_FILE_MAX_BYTES:
+        raise CommandError(
+            f"{path} is {size / 1_000_000:.1f} MB: a turns file has at most "
+            f"{TURNS_FILE_MAX_BYTES // 1_000_000} MB (a line a turn)"
+        )
 
 
 class Command(BaseCommand):
@@ -35,6 +52,12 @@ class Command(BaseCommand):
         engagement = find_engagement(options["trip"], options["engagement"])
         if engagement is None:
             raise CommandError(f"no engagement '{options['engagement']}' in trip '{options['trip']}'")
+        if options["audio"] is not None:
+            problem = file_problem(options["audio"], "an audio file")
+            if problem is not None:
+                raise CommandError(problem)
+        if options["turns"] is not None:
+            _check_turns_file(options["turns"])
         bar = tqdm(total=0, unit="s", desc="transcribing", file=sys.stderr, disable=options["verbosity"] == 0)
 
         def progress(done: float, total: float) -> None:
