@@ -283,3 +283,7 @@ FLOOR_REGISTRATIONS_PER_ADDRESS_PER_HOUR = int(
     os.environ.get("VIRTUALTRIP_FLOOR_REGISTRATIONS_PER_HOUR", "5")
 )
 FLOOR_SOCKETS_PER_SEAT = int(os.environ.get("VIRTUALTRIP_FLOOR_SOCKETS_PER_SEAT", "8"))
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated): a
+# request from one of them counts against the limits of the client it forwards for (virtualtrip/clients.py).
+# None by default: the header is then ignored, whoever sends it.
+TRUSTED_PROXIES = env_list("VIRTUALTRIP_TRUSTED_PROXIES", [])

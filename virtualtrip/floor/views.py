@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from virtualtrip.clients import client_address
 from virtualtrip.floor import accreditation as accrediting
 from virtualtrip.floor import answers, feed, invitations, queries
 from virtualtrip.floor.enums import BriefingStatus, QuestionKind, QuestionState
@@ -70,7 +71,7 @@ def register(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             registered = accrediting.check_register(
                 engagement,
                 accrediting.Registration(**form.cleaned_data),
-                address=request.META.get("REMOTE_ADDR") or "",
+                address=client_address(request),
             )
         except accrediting.TooManyRegistrations as too_many:
             form.add_error(None, str(too_many))
