@@ -4,6 +4,7 @@ These models are the one definition of the format: the import validates against 
 `virtualtrip trip-schema` prints the JSON Schema made from them.
 """
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -23,6 +24,7 @@ from virtualtrip.trips.tripfile import FORMAT
 from virtualtrip.trips.tripfile.problems import shown
 from virtualtrip.trips.validators import (
     ATTRIBUTION_MAX_LENGTH,
+    LINE_BREAK,
     PRIORITY_ENTRY_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     country_problem,
@@ -56,7 +58,52 @@ def _text(max_length: int, **extra: Any) -> Any:
 
 TERM_MAX_LENGTH = 200
 TERMS_MAX = 500
-Term = Annotated[StrictStr, Field(min_length=1, max_length=TERM_MAX_LENGTH), AfterValidator(_not_blank)]
+_DIRECTION_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_INVISIBLE = re.compile("[\\s\u200b-\u200f\u2060\u061c\ufeff]")
+
+
+_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escaped(value: str) -> str:
+    """The term as a message shows it: what is invisible, or would reorder the message, written as an
+    escape (`\\n`, `\\u202e`), everything else as it is."""
+
+    def escape(char: str) -> str:
+        return _ESCAPES.get(char) or f"\\u{ord(char):04x}"
+
+    pattern = f"{LINE_BREAK.pattern[:-1]}\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2060\u061c\ufeff]"
+    return re.sub(pattern, lambda found: escape(found.group()), shown(value))
+
+
+def _one_term(value: str) -> str:
+    """A term is one name as it is spelled: the recogniser is told it and the correction pass writes it
+    into transcripts, so a line break, a direction override or only invisible characters would be
+    written there too."""
+    if LINE_BREAK.search(value):
+        raise PydanticCustomError(
+            "vocabulary", f"term '{_escaped(value)}' must be one line: a term is one name, as it is spelled"
+        )
+    control = _DIRECTION_CONTROL.search(value)
+    if control is not None:
+        raise PydanticCustomError(
+            "vocabulary",
+            f"term '{_escaped(value)}' holds a direction override or isolate (U+{ord(control.group()):04X}): "
+            "a term is written as it reads, without one",
+        )
+    if not _INVISIBLE.sub("", value):
+        raise PydanticCustomError(
+            "vocabulary", f"term '{_escaped(value)}' is empty: it holds only invisible characters"
+        )
+    return value
+
+
+Term = Annotated[
+    StrictStr,
+    Field(min_length=1, max_length=TERM_MAX_LENGTH),
+    AfterValidator(_not_blank),
+    AfterValidator(_one_term),
+]
 Terms = Annotated[
     list[Term],
     Field(
