@@ -21,7 +21,7 @@ from tests.speech.scripts import SHORT
 from virtualtrip.publishing import actions as publishing
 from virtualtrip.publishing.enums import Clearance
 from virtualtrip.publishing.models import Document
-from virtualtrip.speech.models import Transcript
+from virtualtrip.speech.models import Transcript, TranscriptionJob
 from virtualtrip.speech.rehearsal import Rehearsal, rehearse, voices_for
 from virtualtrip.trips.models import Engagement
 
@@ -59,6 +59,9 @@ def briefing(transactional_db: None, settings, tmp_path: Path) -> tuple[Engageme
     speakers = list(dict.fromkeys(line.speaker for line in SHORT.lines))
     rehearsal = rehearse(SHORT.lines, voices_for(speakers), tmp_path / "rehearsal")
     recorded(engagement, rehearsal.mix)
+    # The stored recording queued its transcription; the draft is made by hand here instead (an open
+    # job would replace it, so the editor refuses changes while one waits).
+    TranscriptionJob.objects.filter(engagement=engagement).delete()
     return engagement, stored(engagement, made_for(rehearsal)), rehearsal
 
 

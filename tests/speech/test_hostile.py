@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories.publishing import desk_user
 from tests.speech.conftest import import_script_trip
@@ -20,7 +21,8 @@ from virtualtrip.publishing.markdown import render_markdown
 from virtualtrip.publishing.models import Document
 from virtualtrip.rooms.models import RecordingTrack
 from virtualtrip.speech import editor, exports
-from virtualtrip.speech.models import Transcript
+from virtualtrip.speech.enums import JobState
+from virtualtrip.speech.models import Transcript, TranscriptionJob
 from virtualtrip.speech.ranges import Unsatisfiable, requested_range
 from virtualtrip.trips.models import Engagement
 
@@ -404,3 +406,20 @@ def test_the_withheld_check_is_one_function() -> None:
     assert editor.withheld_reason(transcript) is not None
     with pytest.raises(editor.StaleTranscript):
         editor.check_send_to_clearance(transcript, version=1, acting_user=editor_user("another"))
+
+
+def test_no_edit_is_made_while_a_new_transcription_waits_to_replace_the_draft(
+    client: Client, transcript: Transcript
+) -> None:
+    """The job would replace the draft, edits included, when done: the edit would be lost unsaid."""
+    engagement = transcript.engagement
+    TranscriptionJob.objects.create(engagement=engagement, created_at=timezone.now())
+    client.force_login(editor_user())
+    edited = client.post(url("editor-paragraph", engagement, 0), FORM, headers=JSON)
+    undone = client.post(url("editor-undo", engagement, 0), {"version": 1}, headers=JSON)
+    page = client.get(url("editor", engagement)).content.decode()
+    assert (edited.status_code, undone.status_code, fresh(transcript).version) == (409, 409, 1)
+    assert edited.json()["error"].startswith("A new transcription of this recording is waiting or running")
+    assert '<p class="notice remaking">A new transcription of this recording' in page
+    TranscriptionJob.objects.update(state=JobState.DONE)
+    assert client.post(url("editor-paragraph", engagement, 0), FORM, headers=JSON).status_code == 200

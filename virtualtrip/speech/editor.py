@@ -31,6 +31,7 @@ from virtualtrip.publishing.markdown import escape_markdown
 from virtualtrip.publishing.models import Document
 from virtualtrip.publishing.problems import DocumentInputError, EditConflict, WorkflowRefused
 from virtualtrip.speech.corrections import WITHHELD
+from virtualtrip.speech.jobs import open_job
 from virtualtrip.speech.models import Transcript
 from virtualtrip.speech.speakers import MODERATOR, QUESTION, Speaker, speakers_for
 from virtualtrip.trips.enums import GroundRules
@@ -135,6 +136,28 @@ def _require_usable(transcript: Transcript) -> None:
     reason = withheld_reason(transcript)
     if reason is not None:
         raise StaleTranscript(reason)
+
+
+class BeingRemade(EditorRefused):
+    status = 409
+
+
+def remaking_reason(transcript: Transcript) -> str | None:
+    """Why the draft may not be changed now, or None: a transcription waiting or running replaces it
+    whole when it is done, edits included (`actions.do_store_transcript`), so a change made now
+    would be lost without a word."""
+    if open_job(transcript.engagement, transcript.language) is None:
+        return None
+    return _(
+        "A new transcription of this recording is waiting or running: once done it replaces this "
+        "draft, edits included, so nothing can be changed until then. Reload the page when it is done."
+    )
+
+
+def _require_no_new_transcription(transcript: Transcript) -> None:
+    reason = remaking_reason(transcript)
+    if reason is not None:
+        raise BeingRemade(reason)
 
 
 def _locked(transcript: Transcript, version: int | None) -> Transcript:
@@ -266,6 +289,7 @@ def check_edit_paragraph(
     over version `version`. EditorRefused (or a subclass) says why not."""
     _require_editor(acting_user)
     _require_usable(transcript)
+    _require_no_new_transcription(transcript)
     _require_version(transcript, version)
     _paragraph(transcript.body, index)
     cleaned = clean_text(text)
@@ -385,6 +409,7 @@ def check_undo_correction(transcript: Transcript, index: int, *, version: int, a
     be undone, what was heard is not kept."""
     _require_editor(acting_user)
     _require_usable(transcript)
+    _require_no_new_transcription(transcript)
     correction = _correction(transcript.body, index)
     if correction.get("undone"):
         return Undone(transcript, Undo.ALREADY, None)

@@ -183,6 +183,7 @@ def editor_page(request: HttpRequest, engagement_id: int) -> HttpResponse:
     body = transcript.body if transcript is not None and withheld is None else {}
     context = {
         "withheld": withheld,
+        "remaking": editor.remaking_reason(transcript) if transcript is not None else None,
         "engagement": engagement,
         "times": times_sentence(engagement, engagement.trip),
         "rules": trip_queries.ground_rules(engagement),
