@@ -16,7 +16,7 @@ from django.utils import timezone
 from tests.factories.publishing import desk_user
 from tests.speech.conftest import import_script_trip
 from tests.speech.editing import SHORT_TURNS, Made, Turn, counting_wav, editor_user, recorded, stored
-from tests.speech.scripts import BACKGROUND, SHORT
+from tests.speech.scripts import BACKGROUND, LONG, SHORT
 from virtualtrip.publishing.markdown import render_markdown
 from virtualtrip.publishing.models import Document
 from virtualtrip.rooms.models import RecordingTrack
@@ -423,3 +423,14 @@ def test_no_edit_is_made_while_a_new_transcription_waits_to_replace_the_draft(
     assert '<p class="notice remaking">A new transcription of this recording' in page
     TranscriptionJob.objects.update(state=JobState.DONE)
     assert client.post(url("editor-paragraph", engagement, 0), FORM, headers=JSON).status_code == 200
+
+
+def test_a_person_of_the_trip_who_is_not_in_the_engagement_is_no_speaker(client: Client) -> None:
+    engagement = import_script_trip(LONG)
+    transcript = stored(engagement, Made([Turn("marcus-adeyemi", ["Welcome."], 0.0, 1.0)]))
+    client.force_login(editor_user())
+    form = {**FORM, "speaker": "person:beatriz-ocampo"}
+    answer = client.post(url("editor-paragraph", engagement, 0), form, headers=JSON)
+    assert (answer.status_code, fresh(transcript).version) == (400, 1)
+    page = client.get(url("editor", engagement)).content.decode()
+    assert "beatriz-ocampo" not in page
