@@ -74,38 +74,40 @@ def test_a_full_member_misses_the_message_and_the_others_get_it() -> None:
     assert run(go()) == {"type": "second"}
 
 
-def test_a_channels_queue_is_made_once_and_kept_while_its_socket_waits(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    async def go() -> tuple[bool, bool, Any]:
+def test_a_queue_is_made_only_where_none_is_and_dropped_once_read_empty() -> None:
+    async def go() -> tuple[bool, bool, bool]:
         layer = InMemoryChannelLayer()
         channel = await layer.new_channel()
         await layer.group_add("g", channel)
         await layer.group_send("g", {"type": "first"})
         queue = layer.channels[channel]
-        await layer.receive(channel)
-        kept = layer.channels.get(channel) is queue  # read empty, not dropped
-        waiting = asyncio.ensure_future(layer.receive(channel))
-        await asyncio.sleep(0)
-        monkeypatch.setattr(layers, "SWEEP_EVERY_S", 0)
-        layer._clean_expired()  # the socket waits on it: the sweep keeps it
-        kept_while_waiting = layer.channels.get(channel) is queue
         await layer.group_send("g", {"type": "second"})
-        return kept, kept_while_waiting, await asyncio.wait_for(waiting, 1)
+        same = layer.channels[channel] is queue
+        await layer.receive(channel)
+        kept_while_not_empty = layer.channels.get(channel) is queue
+        await layer.receive(channel)
+        return same, kept_while_not_empty, channel in layer.channels
 
-    assert run(go()) == (True, True, {"type": "second"})
+    assert run(go()) == (True, True, False)
 
 
-def test_the_sweep_drops_the_queues_nobody_waits_on(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    async def go() -> tuple[bool, Any]:
-        layer = InMemoryChannelLayer()
-        gone, other = await layer.new_channel(), await layer.new_channel()
-        await layer.send(gone, {"type": "x"})
-        await layer.receive(gone)  # read, and its socket closed: nobody waits on it
-        monkeypatch.setattr(layers, "SWEEP_EVERY_S", 0)
-        layer._clean_expired()
-        await layer.send(other, {"type": "y"})
-        return gone in layer.channels, await layer.receive(other)
+def test_one_layer_serves_one_event_loop_after_another() -> None:
+    """As tests do: each runs its own loop, the process's layer is the same."""
+    layer = InMemoryChannelLayer()
 
-    assert run(go()) == (False, {"type": "y"})
+    async def one_loop(name: str) -> Any:
+        channel = "specific.test!socket"
+        await layer.group_add("g", channel)
+        await layer.group_send("g", {"type": name})
+        waiting = asyncio.ensure_future(layer.receive(channel))
+        got = await asyncio.wait_for(waiting, 1)
+        left = asyncio.ensure_future(layer.receive(channel))  # a socket closed while it waited
+        await asyncio.sleep(0)
+        assert not left.done(), left.exception()  # waiting, on a queue of this loop
+        left.cancel()
+        return got
+
+    assert [run(one_loop(name)) for name in ("a", "b")] == [{"type": "a"}, {"type": "b"}]
 
 
 def test_a_full_channel_refuses_a_direct_send() -> None:

@@ -8,14 +8,14 @@ every member of every `group_send` (its `setdefault` makes the default before lo
 channel's queue each time it is read empty: two queues made and one dropped per socket per event.
 
 This one sweeps at most every SWEEP_EVERY_S, puts one copy of a group's message in every member's
-queue (the consumers only read it), makes a channel's queue once and keeps it while anyone waits on
-it; the sweep drops the queues nobody waits on and that hold nothing.
+queue (the consumers only read it) and makes a queue only where none is. As Channels does, it drops
+a channel's queue once read empty: a queue belongs to the event loop it was first used in, and a
+process's tests run one loop after another on the same layer.
 """
 
 import asyncio
 import contextlib
 import time
-from collections import Counter
 from copy import deepcopy
 from typing import Any
 
@@ -33,11 +33,6 @@ Queue = asyncio.Queue[tuple[float, dict[str, Any]]]
 class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):  # type: ignore[misc]
     swept_at = 0.0
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.waiting: Counter[str] = Counter()
-        """How many `receive` calls wait on each channel: its queue must not be dropped under them."""
-
     def _queue(self, channel: str) -> Queue:
         queue: Queue | None = self.channels.get(channel)
         if queue is None:
@@ -50,10 +45,6 @@ class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):  # type: ignore[misc]
             return
         self.swept_at = now
         super()._clean_expired()
-        for channel, queue in list(self.channels.items()):
-            if queue.empty() and not self.waiting[channel]:
-                del self.channels[channel]
-        self.waiting = +self.waiting  # forget the channels nobody waits on any more
 
     async def send(self, channel: str, message: dict[str, Any]) -> None:
         assert isinstance(message, dict), "message is not a dict"
@@ -68,11 +59,11 @@ class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):  # type: ignore[misc]
         self.require_valid_channel_name(channel)
         self._clean_expired()
         queue = self._queue(channel)
-        self.waiting[channel] += 1
         try:
             _, message = await queue.get()
         finally:
-            self.waiting[channel] -= 1
+            if queue.empty():
+                self.channels.pop(channel, None)
         return message
 
     async def group_send(self, group: str, message: dict[str, Any]) -> None:
