@@ -5,6 +5,7 @@ deployment sets at least `SECRET_KEY`, `ALLOWED_HOSTS`, `DATABASE_URL` and `VIRT
 `virtualtrip check --deploy` is then clean (see docs/operations.md).
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -287,3 +288,10 @@ FLOOR_SOCKETS_PER_SEAT = int(os.environ.get("VIRTUALTRIP_FLOOR_SOCKETS_PER_SEAT"
 # request from one of them counts against the limits of the client it forwards for (virtualtrip/clients.py).
 # None by default: the header is then ignored, whoever sends it.
 TRUSTED_PROXIES = env_list("VIRTUALTRIP_TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"VIRTUALTRIP_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network"
+        ) from None
