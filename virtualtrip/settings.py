@@ -140,6 +140,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # file too: in memory, SQLite shares one cache between connections, whose table locks fail a
     # reader at once instead of making it wait (the app under test reads from threads of its own).
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Each transaction takes the write lock as it begins and waits its turn for it. Begun deferred,
+    # a transaction that read and then writes is refused at once ("database is locked", no waiting)
+    # when another process writes meanwhile: the task worker beside the app does, every second.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-database.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
