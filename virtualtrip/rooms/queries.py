@@ -1,5 +1,6 @@
 """Reads about rooms: who may sit where, whether a room is open, who waits in the lobby."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -237,6 +238,11 @@ def recordings_waiting(ended_before: datetime) -> list[int]:
 
 def recording_tracks(engagement: Engagement) -> list[RecordingTrack]:
     return list(RecordingTrack.objects.filter(room__engagement=engagement).select_related("person"))
+
+
+def room_mix(tracks: Iterable[RecordingTrack]) -> RecordingTrack | None:
+    """The whole room's mix among a recording's tracks (the one of no speaker)."""
+    return next((track for track in tracks if not track.speaker), None)
 
 
 def live_grants(now: datetime) -> "QuerySet[PublishingGrant]":

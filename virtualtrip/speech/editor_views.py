@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from virtualtrip.publishing.models import Document
 from virtualtrip.rooms.models import RecordingTrack
-from virtualtrip.rooms.queries import recording_tracks
+from virtualtrip.rooms.queries import recording_tracks, room_mix
 from virtualtrip.speech import editor
 from virtualtrip.speech.models import Transcript
 from virtualtrip.speech.queries import transcript_of
@@ -73,7 +73,7 @@ def _transcript(engagement: Engagement) -> Transcript:
 
 
 def _mix(engagement: Engagement) -> RecordingTrack | None:
-    return next((t for t in recording_tracks(engagement) if not t.speaker), None)
+    return room_mix(recording_tracks(engagement))
 
 
 def editor_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from virtualtrip.rooms.queries import recording_tracks
+from virtualtrip.rooms.queries import recording_tracks, room_mix
 from virtualtrip.speech.actions import do_store_transcript
 from virtualtrip.speech.enums import JobState
 from virtualtrip.speech.models import TranscriptionJob
@@ -67,7 +67,7 @@ def open_job(engagement: Engagement, language: str = "en") -> TranscriptionJob |
 
 def has_recording(engagement: Engagement) -> bool:
     """Whether the room's mixed recording is listed: what a transcription reads."""
-    return any(not track.speaker for track in recording_tracks(engagement))
+    return room_mix(recording_tracks(engagement)) is not None
 
 
 def check_request_transcription(

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from virtualtrip.floor.log import floor_log
-from virtualtrip.rooms.queries import recording_tracks
+from virtualtrip.rooms.models import RecordingTrack
+from virtualtrip.rooms.queries import recording_tracks, room_mix
 from virtualtrip.speech import engine
 from virtualtrip.speech.audio import check_audio, decode
 from virtualtrip.speech.corrections import Correction, correct
@@ -40,9 +41,11 @@ class Source:
     """The wall time of the audio's first sample, where the product recorded it."""
 
 
-def _recorded_turns(engagement: Engagement, starts_at: datetime) -> tuple[list[Turn], str]:
+def _recorded_turns(
+    engagement: Engagement, recorded: list[RecordingTrack], starts_at: datetime
+) -> tuple[list[Turn], str]:
     speakers = speakers_for(engagement)
-    tracks = [t for t in recording_tracks(engagement) if t.person_id is not None]
+    tracks = [t for t in recorded if t.person_id is not None]
     if tracks:
         keys = {t.person_id: t.person.key for t in tracks if t.person is not None}
         levels = [
@@ -61,12 +64,13 @@ def _recorded_turns(engagement: Engagement, starts_at: datetime) -> tuple[list[T
 
 def recorded_source(engagement: Engagement) -> Source:
     """The room's own recording: its mix, and turns from its per-speaker files or the floor log."""
-    mix = next((t for t in recording_tracks(engagement) if not t.speaker), None)
+    recorded = recording_tracks(engagement)
+    mix = room_mix(recorded)
     if mix is None:
         raise SpeechProblem(
             f"{engagement.trip.slug}/{engagement.key}: the room has no recording to transcribe"
         )
-    turns, turns_from = _recorded_turns(engagement, mix.starts_at)
+    turns, turns_from = _recorded_turns(engagement, recorded, mix.starts_at)
     return Source(settings.RECORDINGS_DIR / mix.file, turns, turns_from, mix.starts_at)
 
 
@@ -79,10 +83,11 @@ def file_source(engagement: Engagement, audio: Path, turns_file: Path | None = N
         except (OSError, UnicodeDecodeError) as error:
             raise SpeechProblem(f"{turns_file}: cannot be read as UTF-8 text ({error})") from error
         return Source(audio, read_turns_file(text, speakers_for(engagement), str(turns_file)), "file")
-    mix = next((t for t in recording_tracks(engagement) if not t.speaker), None)
+    recorded = recording_tracks(engagement)
+    mix = room_mix(recorded)
     if mix is None:
         return Source(audio, [], "none")
-    turns, turns_from = _recorded_turns(engagement, mix.starts_at)
+    turns, turns_from = _recorded_turns(engagement, recorded, mix.starts_at)
     return Source(audio, turns, turns_from, mix.starts_at)
 
 
