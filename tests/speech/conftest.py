@@ -7,7 +7,10 @@ from typing import Any
 import pytest
 
 from tests.conftest import as_yaml
-from tests.speech.scripts import Script, trip_document
+from tests.speech.editing import SHORT_TURNS, counting_wav, recorded, stored
+from tests.speech.scripts import SHORT, Script, trip_document
+from virtualtrip.rooms.models import RecordingTrack
+from virtualtrip.speech.models import Transcript
 from virtualtrip.speech.rehearsal import Rehearsal, rehearse, voices_for
 from virtualtrip.trips.actions import do_import_trip
 from virtualtrip.trips.models import Engagement
@@ -37,3 +40,21 @@ def rehearsed(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
         return _rehearsals[script.slug]
 
     return make
+
+
+# The editor's tests: the short briefing's trip, its draft as the recogniser would make it, and a room
+# recording to play beside it.
+@pytest.fixture
+def engagement() -> Engagement:
+    return import_script_trip(SHORT)
+
+
+@pytest.fixture
+def transcript(engagement: Engagement) -> Transcript:
+    return stored(engagement, SHORT_TURNS)
+
+
+@pytest.fixture
+def track(engagement: Engagement, settings, tmp_path: Path) -> RecordingTrack:  # type: ignore[no-untyped-def]
+    settings.RECORDINGS_DIR = tmp_path / "recordings"
+    return recorded(engagement, counting_wav(tmp_path / "mix.wav"))

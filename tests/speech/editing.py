@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.urls import reverse
 
 from tests.factories.publishing import desk_user
 from virtualtrip.rooms.actions import do_open_room, do_store_recording
@@ -196,3 +197,7 @@ SHORT_TURNS = Made(
     ],
 )
 """The short press availability of tests.speech.scripts, as the recogniser might have heard it."""
+
+
+def url(name: str, engagement: Engagement, *args: object) -> str:
+    return reverse(f"speech:{name}", args=[engagement.pk, *args])

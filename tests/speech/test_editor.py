@@ -30,16 +30,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def engagement() -> Engagement:
-    return import_script_trip(SHORT)
-
-
-@pytest.fixture
-def transcript(engagement: Engagement) -> Transcript:
-    return stored(engagement, SHORT_TURNS)
-
-
-@pytest.fixture
 def user() -> User:
     return editor_user()
 

@@ -1,6 +1,5 @@
 """The editor's pages: who sees them, the forms with and without the script, the audio in parts."""
 
-from pathlib import Path
 from typing import cast
 
 import pytest
@@ -12,8 +11,8 @@ from django.urls import reverse
 
 from tests.factories.publishing import desk_user
 from tests.speech.conftest import import_script_trip
-from tests.speech.editing import SHORT_TURNS, Made, Turn, counting_wav, editor_user, recorded, stored
-from tests.speech.scripts import BACKGROUND, SHORT
+from tests.speech.editing import Made, Turn, editor_user, stored, url
+from tests.speech.scripts import BACKGROUND
 from virtualtrip.publishing.enums import Clearance
 from virtualtrip.publishing.models import Document
 from virtualtrip.rooms.models import RecordingTrack
@@ -25,29 +24,9 @@ JSON = {"Accept": "application/json"}
 
 
 @pytest.fixture
-def engagement() -> Engagement:
-    return import_script_trip(SHORT)
-
-
-@pytest.fixture
-def transcript(engagement: Engagement) -> Transcript:
-    return stored(engagement, SHORT_TURNS)
-
-
-@pytest.fixture
 def editor_client(client: Client) -> Client:
     client.force_login(editor_user())
     return client
-
-
-@pytest.fixture
-def track(engagement: Engagement, settings, tmp_path: Path) -> RecordingTrack:  # type: ignore[no-untyped-def]
-    settings.RECORDINGS_DIR = tmp_path / "recordings"
-    return recorded(engagement, counting_wav(tmp_path / "mix.wav"))
-
-
-def url(name: str, engagement: Engagement, *args: object) -> str:
-    return reverse(f"speech:{name}", args=[engagement.pk, *args])
 
 
 def streamed(answer: HttpResponseBase) -> bytes:

@@ -10,13 +10,12 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories.publishing import desk_user
 from tests.speech.conftest import import_script_trip
-from tests.speech.editing import SHORT_TURNS, Made, Turn, counting_wav, editor_user, recorded, stored
-from tests.speech.scripts import BACKGROUND, LONG, SHORT
+from tests.speech.editing import SHORT_TURNS, Made, Turn, editor_user, stored, url
+from tests.speech.scripts import BACKGROUND, LONG
 from virtualtrip.publishing.markdown import render_markdown
 from virtualtrip.publishing.models import Document
 from virtualtrip.rooms.models import RecordingTrack
@@ -28,26 +27,6 @@ from virtualtrip.trips.models import Engagement
 
 pytestmark = pytest.mark.django_db
 JSON = {"Accept": "application/json"}
-
-
-@pytest.fixture
-def engagement() -> Engagement:
-    return import_script_trip(SHORT)
-
-
-@pytest.fixture
-def transcript(engagement: Engagement) -> Transcript:
-    return stored(engagement, SHORT_TURNS)
-
-
-@pytest.fixture
-def track(engagement: Engagement, settings, tmp_path: Path) -> RecordingTrack:  # type: ignore[no-untyped-def]
-    settings.RECORDINGS_DIR = tmp_path / "recordings"
-    return recorded(engagement, counting_wav(tmp_path / "mix.wav"))
-
-
-def url(name: str, engagement: Engagement, *args: object) -> str:
-    return reverse(f"speech:{name}", args=[engagement.pk, *args])
 
 
 def fresh(transcript: Transcript) -> Transcript:

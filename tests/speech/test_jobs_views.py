@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.html import texts
-from tests.speech.conftest import import_script_trip
 from tests.speech.recorded import store_recording
 from tests.speech.scripts import SHORT
 from virtualtrip.speech import panel
@@ -61,11 +60,6 @@ def reporter() -> Client:
     client = Client()
     client.force_login(User.objects.create_user("reporter", password="a-long-test-password"))
     return client
-
-
-@pytest.fixture
-def engagement() -> Engagement:
-    return import_script_trip(SHORT)
 
 
 @pytest.fixture
