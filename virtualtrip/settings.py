@@ -217,6 +217,8 @@ EMAIL_PORT = int(os.environ.get("VIRTUALTRIP_EMAIL_PORT", "25"))
 
 # What the room page shows beside the video, from apps rooms does not know (rooms never imports them).
 ROOM_PANELS = ["floor/panel.html"]
+# What the room page shows right under the video, likewise: speech's live captions.
+STAGE_PANELS = ["speech/captions.html"]
 # What other apps add to an engagement's staff page (floor's), in order: speech's transcript and its job.
 STAFF_PANELS = ["speech/staff_panel.html"]
 
@@ -271,6 +273,12 @@ SPEECH_HOTWORDS = env_bool("VIRTUALTRIP_SPEECH_HOTWORDS", False)
 SPEECH_BATCH_SIZE = int(os.environ.get("VIRTUALTRIP_SPEECH_BATCH_SIZE", "4"))  # 0: not batched
 SPEECH_CPU_THREADS = int(os.environ.get("VIRTUALTRIP_SPEECH_CPU_THREADS", "0"))  # 0: CTranslate2's default
 SPEECH_MAX_SECONDS = float(os.environ.get("VIRTUALTRIP_SPEECH_MAX_HOURS", "4")) * 3600
+# Live captions (`virtualtrip caption-worker`): Janus forwards each publisher's audio to this host, one
+# port of this range each (outside Janus's own RTP range); the worker listens there.
+SPEECH_CAPTION_HOST = os.environ.get("VIRTUALTRIP_CAPTION_HOST", "127.0.0.1")
+SPEECH_CAPTION_PORTS = tuple(
+    int(port) for port in os.environ.get("VIRTUALTRIP_CAPTION_PORTS", "22000-22199").split("-", 1)
+)
 # A room left empty this long after its scheduled end is ended by the sweep that `serve` runs.
 ROOM_SWEEP_GRACE_MINUTES = int(os.environ.get("VIRTUALTRIP_ROOM_SWEEP_GRACE_MINUTES", "5"))
 # Documents' attachments: where they are kept, and what is accepted.
@@ -278,8 +286,9 @@ MEDIA_ROOT = Path(os.environ.get("VIRTUALTRIP_MEDIA_DIR", DATA_DIR / "media"))
 ATTACHMENT_MAX_BYTES = int(os.environ.get("VIRTUALTRIP_ATTACHMENT_MAX_MB", "20")) * 1024 * 1024
 SITE_URL = os.environ.get("VIRTUALTRIP_SITE_URL", "http://127.0.0.1:8000")
 # What `virtualtrip serve` runs beside the app, each a `virtualtrip` command restarted if it exits
-# (`serve --no-workers` where they run elsewhere): the task worker that transcribes recordings.
-SERVE_WORKERS = [["speech-worker"]]
+# (`serve --no-workers` where they run elsewhere): the task worker that transcribes recordings, and
+# the worker that captions open rooms live.
+SERVE_WORKERS = [["speech-worker"], ["caption-worker"]]
 # A transcription whose worker has not been heard of for this long was lost with it: it is queued again.
 SPEECH_JOB_STALE_SECONDS = float(os.environ.get("VIRTUALTRIP_SPEECH_JOB_STALE_SECONDS", "120"))
 # Abuse limits of the floor (docs/floor.md): journalists' registrations a client address makes an

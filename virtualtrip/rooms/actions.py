@@ -18,7 +18,7 @@ from virtualtrip.rooms import protocol, signals
 from virtualtrip.rooms.enums import AdmissionState, RecordingState
 from virtualtrip.rooms.janus.servers import pick_server
 from virtualtrip.rooms.links import FIRST_VERSION, join_link_path, read_join_token
-from virtualtrip.rooms.models import Admission, JoinPass, PublishingGrant, RecordingTrack, Room
+from virtualtrip.rooms.models import Admission, JoinPass, LiveFeed, PublishingGrant, RecordingTrack, Room
 from virtualtrip.rooms.queries import (
     PassReason,
     PassRefused,
@@ -430,3 +430,12 @@ def do_note_talking(
     )
     event = protocol.TalkingChanged(person=person_id, talking=talking, feed=feed)
     send_event_on_commit(protocol.room_group(engagement_id), event)
+
+
+def do_note_live_feed(room: Room, feed: int, seat: Seat, at: datetime) -> None:
+    """A seat joined the room's Janus as publisher `feed`: note whose voice the feed carries."""
+    LiveFeed.objects.update_or_create(
+        room=room,
+        feed=feed,
+        defaults={"person_id": seat.person_id, "display": seat.display, "joined_at": at},
+    )

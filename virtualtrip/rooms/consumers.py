@@ -262,7 +262,7 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
                 if self.policy.is_own(message):
                     continue  # the answer to the proxy's own unpublish: not the page's business
                 message = self.policy.outbound(message)
-                self._note_own_id(message)
+                await self._note_own_id(message)
                 await self._watch(message)
                 await self.send(self.policy.scrub(json.dumps(message)))
         except WebSocketException:
@@ -293,10 +293,18 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
             feed=self.my_janus_id,
         )
 
-    def _note_own_id(self, message: dict[str, Any]) -> None:
+    async def _note_own_id(self, message: dict[str, Any]) -> None:
+        """Janus says this connection joined as a publisher: keep its id, and note for the room whose
+        voice that publisher carries."""
         data = message.get("plugindata", {}).get("data", {})
-        if isinstance(data, dict) and data.get("videoroom") == "joined":
-            self.my_janus_id = data.get("id")
+        if not isinstance(data, dict) or data.get("videoroom") != "joined":
+            return
+        feed = data.get("id")
+        self.my_janus_id = feed if isinstance(feed, int) else None
+        if self.my_janus_id is not None:
+            await database_sync_to_async(actions.do_note_live_feed)(
+                self.room, self.my_janus_id, self.policy.seat, timezone.now()
+            )
 
     async def room_event(self, payload: dict[str, Any]) -> None:
         if self.shut:

@@ -9,6 +9,7 @@ from virtualtrip.rooms.janus.servers import server_at
 from virtualtrip.rooms.models import Room
 
 NO_SUCH_ROOM = 426
+NO_SUCH_FEED = 428
 MAX_PUBLISHERS = 24
 AUDIO_ACTIVE_PACKETS = 25
 """Janus judges talking over this many audio packets: Opus sends one every 20 ms, so half a second
@@ -74,7 +75,7 @@ async def kick(room: Room, janus_participant: int) -> None:
                 {"request": "kick", "room": room.janus_room, "secret": room.secret, "id": janus_participant}
             )
         except JanusError as error:
-            if error.code not in {NO_SUCH_ROOM, 428}:  # 428: no such participant (already gone)
+            if error.code not in {NO_SUCH_ROOM, NO_SUCH_FEED}:  # already gone
                 raise
 
 
@@ -85,4 +86,58 @@ async def destroy_janus_room(room: Room) -> None:
             await janus.videoroom({"request": "destroy", "room": room.janus_room, "secret": room.secret})
         except JanusError as error:
             if error.code != NO_SUCH_ROOM:
+                raise
+
+
+OPUS_PAYLOAD_TYPE = 111
+"""The payload type a forwarded voice carries, whatever the browser negotiated: the listener's SDP
+names this one."""
+
+
+async def forward_audio(room: Room, feed: int, host: str, port: int) -> int:
+    """Have Janus send publisher `feed`'s audio, as plain RTP, to `host`:`port`; the forwarder's id.
+    It needs the room secret and the VideoRoom admin key (`lock_rtp_forward`): only the app can ask."""
+    server = server_at(room.server)
+    async with janus_client(server.url, server.api_secret) as janus:
+        answer = await janus.videoroom(
+            {
+                "request": "rtp_forward",
+                "room": room.janus_room,
+                "publisher_id": feed,
+                "secret": room.secret,
+                "admin_key": server.room_admin_key,
+                "host": host,
+                "host_family": "ipv4",
+                "audio_port": port,
+                "audio_pt": OPUS_PAYLOAD_TYPE,
+            }
+        )
+    # Janus 1.x answers the `audio_port` form (which needs no knowledge of the publisher's mids)
+    # with `rtp_stream` and a deprecation warning; the `streams` form with `forwarders`.
+    legacy = answer.get("rtp_stream", {})
+    if isinstance(legacy.get("audio_stream_id"), int):
+        return int(legacy["audio_stream_id"])
+    forwarders = [f for f in answer.get("forwarders", []) if f.get("type") == "audio"]
+    if not forwarders:
+        raise JanusError(f"publisher {feed} sends no audio to forward")
+    return int(forwarders[0]["stream_id"])
+
+
+async def stop_forward(room: Room, feed: int, stream_id: int) -> None:
+    """Stop a forwarder; one already gone with its publisher or its room is no error."""
+    server = server_at(room.server)
+    async with janus_client(server.url, server.api_secret) as janus:
+        try:
+            await janus.videoroom(
+                {
+                    "request": "stop_rtp_forward",
+                    "room": room.janus_room,
+                    "publisher_id": feed,
+                    "stream_id": stream_id,
+                    "secret": room.secret,
+                    "admin_key": server.room_admin_key,
+                }
+            )
+        except JanusError as error:
+            if error.code not in {NO_SUCH_ROOM, NO_SUCH_FEED}:
                 raise

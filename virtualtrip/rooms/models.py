@@ -142,3 +142,23 @@ class PublishingGrant(models.Model):
     def __str__(self) -> str:
         kinds = " and ".join(kind for kind, on in (("audio", self.audio), ("video", self.video)) if on)
         return f"{self.person} may publish {kinds or 'nothing'} in {self.engagement}"
+
+
+class LiveFeed(models.Model):
+    """Whose voice a publisher in the room's Janus is: the proxy notes it when its seat joins as a
+    publisher, so that what listens to a feed (live captions) knows who speaks on it. Janus's own
+    display names are not unique and say nothing of a person's id."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="feeds")
+    feed = models.BigIntegerField(help_text="The publisher's id in the room's Janus.")
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="live_feeds"
+    )
+    display = models.CharField(max_length=300, blank=True)
+    joined_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "feed"], name="one_person_per_feed")]
+
+    def __str__(self) -> str:
+        return f"{self.display} on feed {self.feed}"

@@ -25,6 +25,7 @@ from virtualtrip.rooms.links import (
 from virtualtrip.rooms.models import (
     Admission,
     JoinPass,
+    LiveFeed,
     PublishingGrant,
     RecordingTrack,
     Room,
@@ -270,3 +271,23 @@ def expired_grants(now: datetime) -> list[tuple[int, int]]:
     the sweep withdraws them."""
     expired = PublishingGrant.objects.filter(withdrawn_at__isnull=True, until__lte=now)
     return list(expired.values_list("engagement_id", "person_id"))
+
+
+@dataclass(frozen=True)
+class FeedVoice:
+    feed: int
+    person_id: int | None
+    display: str
+
+
+def open_rooms() -> list[Room]:
+    """Rooms opened and not ended: the ones whose Janus may hold publishers now."""
+    return list(
+        Room.objects.select_related("engagement").filter(opened_at__isnull=False, ended_at__isnull=True)
+    )
+
+
+def feed_voices(room: Room, feeds: Iterable[int]) -> dict[int, FeedVoice]:
+    """Whose voice each of these publishers of the room is, for the ones the proxy noted."""
+    rows = LiveFeed.objects.filter(room=room, feed__in=list(feeds))
+    return {row.feed: FeedVoice(row.feed, row.person_id, row.display) for row in rows}

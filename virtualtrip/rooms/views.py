@@ -79,6 +79,7 @@ def _room_context(request: HttpRequest, engagement: Engagement, seat: Seat) -> d
         "publishes_audio": audio,
         "publishes_video": video,
         "room_panels": list(getattr(settings, "ROOM_PANELS", [])),
+        "stage_panels": list(getattr(settings, "STAGE_PANELS", [])),
         "room_config": {
             "engagement": engagement.pk,
             "janus": f"/ws/rooms/{engagement.pk}/janus/",

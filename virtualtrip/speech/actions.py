@@ -1,12 +1,13 @@
 """The only writers of speech's records."""
 
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from virtualtrip.speech.models import Transcript
+from virtualtrip.speech.models import Caption, Transcript
 from virtualtrip.trips.models import Engagement
 
 
@@ -24,3 +25,12 @@ def do_store_transcript(engagement: Engagement, body: dict[str, Any], *, languag
         )
         transcript.refresh_from_db()
     return transcript
+
+
+def do_keep_caption(
+    engagement_id: int, speaker: str, text: str, starts_at: datetime, ends_at: datetime
+) -> None:
+    """A live caption cue is finished: keep it for the engagement's WebVTT."""
+    Caption.objects.create(
+        engagement_id=engagement_id, speaker=speaker, text=text, starts_at=starts_at, ends_at=ends_at
+    )

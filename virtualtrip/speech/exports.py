@@ -7,6 +7,7 @@ attribution in all three and no paragraph carries the briefer's id."""
 import io
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import webvtt
@@ -72,19 +73,26 @@ def _cues(paragraph: dict[str, Any]) -> list[tuple[float, float, str]]:
     return cues
 
 
-def as_vtt(transcript: dict[str, Any]) -> str:
-    """WebVTT with a voice tag per cue: `<v MODERATOR>`."""
+def vtt_of(cues: Iterable[tuple[float, float, str, str]]) -> str:
+    """WebVTT of (start, end, speaker, text) cues, each with its speaker's voice tag: `<v MODERATOR>`."""
     captions = webvtt.WebVTT()
-    for paragraph in transcript["paragraphs"]:
-        voice = _escaped(paragraph["speaker"])
-        for begin, end, text in _cues(paragraph):
-            captions.captions.append(
-                webvtt.Caption(_clock(begin), _clock(end), f"<v {voice}>{_escaped(text)}")
-            )
+    for begin, end, speaker, text in cues:
+        captions.captions.append(
+            webvtt.Caption(_clock(begin), _clock(end), f"<v {_escaped(speaker)}>{_escaped(text)}")
+        )
     out = io.StringIO()
     captions.write(out)
     written = out.getvalue()
     return written if written.startswith("WEBVTT") else "WEBVTT\n\n" + written
+
+
+def as_vtt(transcript: dict[str, Any]) -> str:
+    """WebVTT with a voice tag per cue: `<v MODERATOR>`."""
+    return vtt_of(
+        (begin, end, paragraph["speaker"], text)
+        for paragraph in transcript["paragraphs"]
+        for begin, end, text in _cues(paragraph)
+    )
 
 
 FORMATS = {"text": as_text, "vtt": as_vtt, "json": as_json}

@@ -68,3 +68,20 @@ class TranscriptionJob(models.Model):
 
     def __str__(self) -> str:
         return f"Transcription of {self.engagement} ({self.state})"
+
+
+class Caption(models.Model):
+    """One finished live caption, as the room saw it: kept for the engagement's WebVTT. The speaker
+    is the label the room showed (on background the attribution): no person's id is kept."""
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="captions")
+    speaker = models.CharField(max_length=300)
+    text = models.TextField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.speaker}: {self.text[:40]}"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from virtualtrip.speech import jobs
 from virtualtrip.speech.enums import JobState
-from virtualtrip.speech.models import TranscriptionJob
+from virtualtrip.speech.models import Caption, TranscriptionJob
 from virtualtrip.speech.queries import transcript_of
 from virtualtrip.trips.models import Engagement
 
@@ -144,6 +144,8 @@ class Panel:
     editor_url: str = ""
     exports: list[tuple[str, str]] = field(default_factory=list)
     """(name, path) of each export of the draft."""
+    captions: int = 0
+    """How many live caption cues were kept."""
 
     @property
     def can_request(self) -> bool:
@@ -165,4 +167,5 @@ def panel_of(engagement: Engagement, language: str = "en") -> Panel:
         ]
         if has_draft
         else [],
+        captions=Caption.objects.filter(engagement=engagement).count(),
     )

@@ -9,5 +9,6 @@ urlpatterns = [
     path("speech/<int:engagement_id>/transcribe/", views.transcribe, name="transcribe"),
     path("speech/<int:engagement_id>/progress.json", views.progress, name="progress"),
     path("speech/<int:engagement_id>/transcript.<slug:extension>", views.export, name="export"),
+    path("speech/<int:engagement_id>/captions.vtt", views.captions, name="captions"),
     path("", include("virtualtrip.speech.editor_urls")),
 ]

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from virtualtrip.speech import editor, exports, jobs, panel
+from virtualtrip.speech.captions.kept import captions_vtt
 from virtualtrip.speech.queries import transcript_of
 from virtualtrip.trips.models import Engagement
 
@@ -93,5 +94,16 @@ def export(request: HttpRequest, engagement_id: int, extension: str) -> HttpResp
     name, content_type = EXPORTED[extension]
     response = HttpResponse(exports.FORMATS[name](transcript.body), content_type=content_type)
     filename = f"{engagement.trip.slug}-{engagement.key}-transcript.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@staff_member_required
+@require_GET
+def captions(request: HttpRequest, engagement_id: int) -> HttpResponse:
+    """The live captions kept of the engagement, as WebVTT (labels as the room saw them)."""
+    engagement = _engagement(engagement_id)
+    response = HttpResponse(captions_vtt(engagement), content_type="text/vtt; charset=utf-8")
+    filename = f"{engagement.trip.slug}-{engagement.key}-captions.vtt"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

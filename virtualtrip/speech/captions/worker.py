@@ -1,0 +1,249 @@
+"""The caption worker: every open room's publishers, heard and captioned live.
+
+Every second it looks at the open rooms and their publishers on Janus. For each publisher it has
+Janus forward the audio (RTP, `rooms.live.forward_audio`) to a port of its own where ffmpeg listens,
+and runs a `CaptionStream` on it with the room's names. Updates go to the room's control channel, at
+most `UPDATES_PER_SECOND` partial ones a second for the whole room (finished cues always go); each
+finished cue is kept (`actions.do_keep_caption`). A voice that stops sending still gets its silence,
+on the clock, so that its last cue ends."""
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+from asgiref.sync import sync_to_async
+from django.conf import settings
+
+from virtualtrip.realtime import send_event_on_commit
+from virtualtrip.rooms import protocol as room_protocol
+from virtualtrip.rooms import queries as room_queries
+from virtualtrip.rooms.janus.client import JanusError
+from virtualtrip.rooms.live import forward_audio, list_participants, stop_forward
+from virtualtrip.rooms.models import Room
+from virtualtrip.speech import actions
+from virtualtrip.speech.audio import SAMPLE_RATE, Samples
+from virtualtrip.speech.captions.events import CaptionChanged
+from virtualtrip.speech.captions.listening import Listener
+from virtualtrip.speech.captions.reading import window_reader
+from virtualtrip.speech.captions.stream import CaptionStream, CaptionUpdate, Reader
+from virtualtrip.speech.captions.voices import caption_label
+from virtualtrip.speech.engine import model_info
+from virtualtrip.speech.problems import SpeechProblem
+from virtualtrip.speech.vocabulary import vocabulary_for
+
+logger = logging.getLogger(__name__)
+
+UPDATES_PER_SECOND = 4
+LOOK_EVERY_S = 1.0
+RETRY_AFTER_S = 5.0
+"""A publisher Janus would not forward (no audio yet: a journalist before the floor) is asked again."""
+LAG_PADDED_S = 0.5
+"""A voice silent on the wire this long gets that much silence, so its cue ends on time."""
+
+
+class UpdateBudget:
+    """At most `per_second` partial updates a second for a room; a finished cue always goes."""
+
+    def __init__(self, per_second: float = UPDATES_PER_SECOND) -> None:
+        self._gap = 1.0 / per_second
+        self._next = 0.0
+
+    def allows(self, final: bool, now: float) -> bool:
+        if final:
+            return True
+        if now < self._next:
+            return False
+        self._next = now + self._gap
+        return True
+
+
+@dataclass
+class RoomCaptions:
+    room: Room
+    read: Reader
+    budget: UpdateBudget = field(default_factory=UpdateBudget)
+    voices: dict[int, asyncio.Task[None]] = field(default_factory=dict)
+    refused: dict[int, float] = field(default_factory=dict)
+    """Feeds Janus would not forward, with when it said so."""
+
+
+def _room_reader(room: Room) -> Reader:
+    return window_reader(vocabulary_for(room.engagement), model_info())
+
+
+def _label(room: Room, feed: int) -> str:
+    voice = room_queries.feed_voices(room, [feed]).get(feed)
+    return caption_label(room.engagement, voice)
+
+
+def _publish(room: Room, feed: int, label: str, update: CaptionUpdate, origin: float) -> None:
+    engagement_id = room.engagement_id
+    event = CaptionChanged(voice=feed, cue=update.cue, speaker=label, text=update.text, final=update.final)
+    send_event_on_commit(room_protocol.room_group(engagement_id), event)
+    if update.final:
+        actions.do_keep_caption(
+            engagement_id,
+            label,
+            update.text,
+            datetime.fromtimestamp(origin + update.start, UTC),
+            datetime.fromtimestamp(origin + update.end, UTC),
+        )
+
+
+class Voice:
+    """One publisher, captioned until its task is cancelled or its audio ends."""
+
+    def __init__(self, captions: RoomCaptions, feed: int, host: str, port: int) -> None:
+        self.captions = captions
+        self.feed = feed
+        self.host = host
+        self.port = port
+        self.stream = CaptionStream(captions.read)
+        self.label = ""
+        self.origin = 0.0
+        """Wall time (epoch seconds) of the stream's first sample."""
+
+    async def run(self) -> None:
+        room = self.captions.room
+        self.label = await sync_to_async(_label)(room, self.feed)
+        async with Listener(self.host, self.port) as listener:
+            stream_id = await forward_audio(room, self.feed, self.host, self.port)
+            try:
+                await self._caption(listener)
+            finally:
+                with contextlib.suppress(JanusError):
+                    await asyncio.shield(stop_forward(room, self.feed, stream_id))
+
+    async def _caption(self, listener: Listener) -> None:
+        chunks: asyncio.Queue[Samples | None] = asyncio.Queue()
+
+        async def hear() -> None:
+            async for chunk in listener.chunks():
+                chunks.put_nowait(chunk)
+            chunks.put_nowait(None)
+
+        hearing = asyncio.create_task(hear())
+        try:
+            await self._step_while_heard(chunks)
+        finally:
+            hearing.cancel()
+            updates = await asyncio.to_thread(self.stream.finish)
+            await self._send(updates)
+
+    async def _step_while_heard(self, chunks: "asyncio.Queue[Samples | None]") -> None:
+        pending: list[Samples] = []
+        received = 0
+        self.origin = time.time()
+        while True:
+            try:
+                chunk = await asyncio.wait_for(chunks.get(), LAG_PADDED_S / 5)
+            except TimeoutError:
+                chunk = np.zeros(0, dtype=np.float32)
+            if chunk is None:
+                return
+            if received == 0 and len(chunk):
+                self.origin = time.time() - len(chunk) / SAMPLE_RATE
+            lag = int((time.time() - self.origin) * SAMPLE_RATE) - received - len(chunk)
+            if received and lag > LAG_PADDED_S * SAMPLE_RATE:
+                pending.append(np.zeros(lag, dtype=np.float32))
+                received += lag
+            pending.append(chunk)
+            received += len(chunk)
+            if sum(len(p) for p in pending) >= self.stream.step_samples:
+                updates = await asyncio.to_thread(self._step, pending)
+                pending = []
+                await self._send(updates)
+
+    def _step(self, pending: Iterable[Samples]) -> list[CaptionUpdate]:
+        for piece in pending:
+            self.stream.add(piece)
+        return self.stream.step()
+
+    async def _send(self, updates: list[CaptionUpdate]) -> None:
+        for update in updates:
+            if not self.captions.budget.allows(update.final, time.monotonic()):
+                continue
+            await sync_to_async(_publish)(self.captions.room, self.feed, self.label, update, self.origin)
+            if update.final:
+                self.label = await sync_to_async(_label)(self.captions.room, self.feed)
+
+
+class CaptionWorker:
+    def __init__(self, host: str, ports: Iterable[int]) -> None:
+        self.host = host
+        self._free = list(ports)
+        self.rooms: dict[int, RoomCaptions] = {}
+
+    async def run(self, every: float = LOOK_EVERY_S) -> None:
+        try:
+            while True:
+                await self.look()
+                await asyncio.sleep(every)
+        finally:
+            for room_id in list(self.rooms):
+                await self._stop_room(room_id)
+
+    async def look(self) -> None:
+        """Start captioning new publishers of open rooms; stop for those gone, and rooms ended."""
+        rooms = {room.pk: room for room in await sync_to_async(room_queries.open_rooms)()}
+        for room_id in set(self.rooms) - set(rooms):
+            await self._stop_room(room_id)
+        for room in rooms.values():
+            try:
+                participants = await list_participants(room)
+            except JanusError as error:
+                logger.warning("captions: room %s unreachable on Janus: %s", room.pk, error)
+                continue
+            feeds = {p["id"] for p in participants if p.get("publisher") and isinstance(p.get("id"), int)}
+            await self._follow(room, feeds)
+
+    async def _follow(self, room: Room, feeds: set[int]) -> None:
+        captions = self.rooms.get(room.pk)
+        if captions is None:
+            if not feeds:
+                return
+            try:
+                read = await sync_to_async(_room_reader)(room)
+            except SpeechProblem as problem:
+                logger.error("captions: %s", problem)
+                return
+            captions = self.rooms[room.pk] = RoomCaptions(room, read)
+        for feed in set(captions.voices) - feeds:
+            captions.voices.pop(feed).cancel()
+        now = time.monotonic()
+        for feed in feeds - set(captions.voices):
+            if now - captions.refused.get(feed, -RETRY_AFTER_S) < RETRY_AFTER_S or not self._free:
+                continue
+            self._start_voice(captions, feed)
+
+    def _start_voice(self, captions: RoomCaptions, feed: int) -> None:
+        port = self._free.pop(0)
+        task = asyncio.create_task(Voice(captions, feed, self.host, port).run())
+        captions.voices[feed] = task
+
+        def done(finished: asyncio.Task[None]) -> None:
+            self._free.append(port)
+            if captions.voices.get(feed) is finished:
+                del captions.voices[feed]
+            if not finished.cancelled() and finished.exception() is not None:
+                logger.warning("captions: feed %s not captioned: %s", feed, finished.exception())
+                captions.refused[feed] = time.monotonic()
+
+        task.add_done_callback(done)
+
+    async def _stop_room(self, room_id: int) -> None:
+        captions = self.rooms.pop(room_id)
+        tasks = list(captions.voices.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def configured_worker() -> CaptionWorker:
+    first, last = settings.SPEECH_CAPTION_PORTS
+    return CaptionWorker(settings.SPEECH_CAPTION_HOST, range(first, last + 1))
