@@ -21,8 +21,13 @@ turns, the paragraphs) `--runs` times and prints:
 - turns right: the script's lines whose every word went to the line's speaker, out of the lines.
 
 The model, device, compute type, beam and batch are the settings' (`VIRTUALTRIP_SPEECH_*`), or
-`--model`, `--device`, `--compute-type`, `--beam-size`, `--batch-size`. Live captions are not built
-yet: the benchmark says so instead of a figure. Nothing outside the temporary folder is touched.
+`--model`, `--device`, `--compute-type`, `--beam-size`, `--batch-size`.
+
+Then live captions (`benchmarks/caption_latency.py`; `--no-captions` skips them): every speaker's own file
+sent at once, in real time, as Opus over RTP to the caption worker's voices, with and without the
+names bias: word latency p50 and p95 (from a word's end in the audio to the first caption update
+showing it as finally captioned), the most updates any second carried, the cues, their word error
+rate and the names right in them. Nothing outside the temporary folder is touched.
 """
 
 import argparse
@@ -50,6 +55,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--compute-type")
     parser.add_argument("--beam-size", type=int)
     parser.add_argument("--batch-size", type=int)
+    parser.add_argument(
+        "--no-captions", dest="captions", action="store_false", help="skip the live caption latency"
+    )
     parser.add_argument("--show", action="store_true", help="print the biased transcript and its corrections")
     return parser.parse_args()
 
@@ -181,7 +189,39 @@ def run(folder: Path, options: argparse.Namespace) -> None:
                     print(text)
                     for fix in body["corrections"]:
                         print(f"        {fix['heard']!r} -> {fix['written']!r} ({fix['score']})")
-    print("captions: not built yet (live captions through Janus RTP forwarding): no latency to measure")
+    if options.captions:
+        live_captions(engagement, rehearsal, names, reference, options.show)
+
+
+def live_captions(engagement: Any, rehearsal: Any, names: list[str], reference: str, show: bool) -> None:
+    """Caption latency, with and without the names bias (benchmarks/caption_latency.py)."""
+    import jiwer
+    from caption_latency import measure  # beside this file
+
+    from virtualtrip.rooms.actions import do_open_room
+    from virtualtrip.speech import engine
+    from virtualtrip.speech.captions.reading import window_reader
+    from virtualtrip.speech.captions.worker import RoomCaptions
+    from virtualtrip.speech.speakers import speakers_for
+    from virtualtrip.speech.vocabulary import vocabulary_for
+
+    room = do_open_room(engagement)
+    labels = {key: speaker.label for key, speaker in speakers_for(engagement).items()}
+    tracks = {n: (labels[key], path) for n, (key, path) in enumerate(rehearsal.tracks.items(), start=1)}
+    print(f"live captions: {len(tracks)} voices at once, in real time ({rehearsal.duration:.0f} s)")
+    print(f"{'bias':<5} {'p50':>6} {'p95':>6} {'updates/s':>10} {'cues':>5} {'WER':>6} {'names right':>12}")
+    for bias in (True, False):
+        read = window_reader(vocabulary_for(engagement) if bias else None, engine.model_info())
+        figures = measure(RoomCaptions(room, read), tracks, rehearsal.duration)
+        right = sum(plain(name) in plain(figures.text) for name in names)
+        wer = jiwer.wer(reference, normalized(figures.text))
+        print(
+            f"{'on' if bias else 'off':<5} {figures.p50:>5.2f}s {figures.p95:>5.2f}s "
+            f"{figures.most_per_second:>10} {figures.cues:>5} {wer:>6.3f} {right:>5}/{len(names):<6}",
+            flush=True,
+        )
+        if show:
+            print(figures.text)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ VOCABULARY = Vocabulary(
         Term("Foreign Press Center", TermKind.TERM),
         Term("Deputy Assistant Secretary", TermKind.TITLE),
         Term("Oslo", TermKind.PLACE),
+        Term("Łódź", TermKind.PLACE),
+        Term("Søren Ærø", TermKind.PERSON, "soren-aero"),
     ),
     withheld=("Tomasz Zieliński", "Zieliński"),
     withheld_as="A SENIOR OFFICIAL",
@@ -39,6 +41,14 @@ def test_accents_come_back_and_a_run_becomes_one_word_with_the_runs_times() -> N
     corrected = next(w for w in fixed if "Juárez" in w.text)
     assert (corrected.start, corrected.end) == (3.0, 4.9)
     assert evidence[0].heard == "Ciudad Juarez"
+
+
+def test_letters_without_a_decomposition_come_back_too() -> None:
+    """Ł, ø and æ are letters of their own in Unicode, not L, o and a with a mark: an English-only
+    recogniser writes "Lodz" and "Soren Aero", which must still be the trip's names."""
+    fixed, evidence = correct(words("From Lodz, Soren Aero called."), VOCABULARY)
+    assert joined(fixed) == "From Łódź, Søren Ærø called."
+    assert [e.score for e in evidence] == [100.0, 100.0]
 
 
 def test_a_word_beside_a_name_is_not_taken_into_it() -> None:

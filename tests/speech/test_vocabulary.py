@@ -58,3 +58,13 @@ def test_a_bad_term_is_refused_with_where_it_is(terms: object, problem: str) -> 
     said = " ".join(p.message for p in refused.value.problems)
     assert "terms" in said
     assert problem in said.lower()
+
+
+def test_an_english_only_model_is_told_the_names_in_bare_latin_letters() -> None:
+    engagement = import_script_trip(LONG)
+    vocabulary = vocabulary_for(engagement)
+    assert "Łódź" in vocabulary.prompt()
+    bare = vocabulary.prompt(bare=True)
+    assert "Lodz" in bare
+    assert "Tran Van Quang" in bare
+    assert bare.isascii()

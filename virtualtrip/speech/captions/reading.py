@@ -19,7 +19,7 @@ def window_reader(vocabulary: Vocabulary | None, info: ModelInfo) -> Reader:
     the words just before the window. Greedy (beam 1): a live caption is read again each second, and
     a beam of three takes twice as long for little gain on a window this short."""
     model = load_model(info)
-    prompt = vocabulary.prompt() if vocabulary else ""
+    prompt = vocabulary.prompt(bare=info.english_only) if vocabulary else ""
 
     def read(samples: Samples, before: str) -> list[Word]:
         if len(samples) < SHORTEST_S * SAMPLE_RATE:

@@ -17,7 +17,7 @@ from virtualtrip.speech.corrections import plain
 from virtualtrip.speech.words import Word, joined
 
 Reader = Callable[[Samples, str], list[Word]]
-"""Reads a window of 16 kHz samples with a prompt (the words just before it); its words, on the
+"""Reads a window of 16 kHz samples with a prompt (what was said just before it); its words, on the
 window's clock."""
 SILENT_DBFS = -45.0
 FRAME_S = 0.03
@@ -33,6 +33,8 @@ class CaptionUpdate:
     start: float
     end: float
     final: bool
+    words: tuple[Word, ...] = ()
+    """The cue's words on the stream's clock."""
 
 
 def speaking(samples: Samples) -> np.ndarray:
@@ -113,6 +115,8 @@ class CaptionStream:
         self._settled: list[Word] = []
         self._guess: list[Word] = []
         self._cue = 0
+        self._before = ""
+        """The end of the last cue: the reader's prompt, as what was said just before."""
 
     @property
     def seconds(self) -> float:
@@ -171,15 +175,18 @@ class CaptionStream:
         return max(0, min(len(self._audio), round(seconds * SAMPLE_RATE) - self._audio_start))
 
     def _take_reading(self, until: int) -> None:
-        """Read the window's unsettled audio up to sample `until`; settle what two readings agree on."""
+        """Read the cue's audio so far, up to sample `until` of the window, and settle what this
+        reading and the one before agree on past the words already settled. The whole cue is read
+        each time, not only its unsettled end: cut where a settled word seems to end (whisper's
+        word times are rough), a window starts in the middle of a word, and reads worse."""
         offset = self._audio_start / SAMPLE_RATE
-        start = self._sample(self._settled[-1].end) if self._settled else 0
-        words = self._read(self._audio[start:until], joined(self._settled[-12:]))
-        shift = offset + start / SAMPLE_RATE
-        reading = [Word(w.start + shift, w.end + shift, w.text, w.probability) for w in words]
-        count = agreed(self._guess, reading)
-        self._settled += reading[:count]
-        self._guess = reading[count:]
+        words = self._read(self._audio[:until], self._before)
+        reading = [Word(w.start + offset, w.end + offset, w.text, w.probability) for w in words]
+        settled_until = self._settled[-1].end if self._settled else offset
+        fresh = [w for w in reading if w.middle > settled_until]
+        count = agreed(self._guess, fresh)
+        self._settled += fresh[:count]
+        self._guess = fresh[count:]
 
     def _split(self, frames: np.ndarray) -> list[CaptionUpdate]:
         """The stretch of speech runs past the longest window: end the cue at its last breath
@@ -201,10 +208,11 @@ class CaptionStream:
         self._skip(skip)
         if not words:
             return []
-        update = CaptionUpdate(self._cue, joined(words), words[0].start, words[-1].end, True)
+        self._before = joined(words[-12:])
+        update = CaptionUpdate(self._cue, joined(words), words[0].start, words[-1].end, True, tuple(words))
         self._cue += 1
         return [update]
 
     def _update(self, *, final: bool) -> CaptionUpdate:
         words = self._settled + self._guess
-        return CaptionUpdate(self._cue, joined(words), words[0].start, words[-1].end, final)
+        return CaptionUpdate(self._cue, joined(words), words[0].start, words[-1].end, final, tuple(words))
