@@ -1,12 +1,12 @@
 """Live caption latency, measured by `benchmarks/transcribe.py` (see its docstring).
 
 Each speaker's own recording of the rehearsed briefing is sent, in real time and all at once, as
-Opus over RTP (ffmpeg `-re`), to a caption worker's voice of its own: the worker's code from the
-listener on (ffmpeg decoding, the caption stream, the recogniser, the update budget, publishing to
-the room's group and keeping finished cues), as `virtualtrip caption-worker` runs it, without Janus
-in front (Janus only relays the packets). A word's latency is the time from its end in the audio
-(the recogniser's word time, on the clock of the sending) to the first caption update that shows
-it as it is finally captioned."""
+Opus over SRTP (ffmpeg `-re`, keyed as Janus's forwarders are), to a caption worker's voice of its
+own: the worker's code from the listener on (ffmpeg decoding, the caption stream, the recogniser,
+the update budget, publishing to the room's group and keeping finished cues), as `virtualtrip
+caption-worker` runs it, without Janus in front (Janus only relays the packets). A word's latency
+is the time from its end in the audio (the recogniser's word time, on the clock of the sending) to
+the first caption update that shows it as it is finally captioned."""
 
 import asyncio
 import shutil
@@ -41,16 +41,17 @@ class TimedVoice(Voice):
         await super()._send(updates)
 
 
-async def _sender(audio: Path, port: int) -> asyncio.subprocess.Process:
+async def _sender(audio: Path, port: int, key: str) -> asyncio.subprocess.Process:
     ffmpeg = shutil.which("ffmpeg") or "ffmpeg"
-    rtp = ["-c:a", "libopus", "-payload_type", "111", "-f", "rtp", f"rtp://127.0.0.1:{port}"]
+    srtp = ["-srtp_out_suite", "AES_CM_128_HMAC_SHA1_80", "-srtp_out_params", key]
+    rtp = ["-c:a", "libopus", "-payload_type", "111", "-f", "rtp", *srtp, f"srtp://127.0.0.1:{port}"]
     command = [ffmpeg, "-nostdin", "-loglevel", "error", "-re", "-i", str(audio), *rtp]
     return await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.DEVNULL)
 
 
 async def _caption_track(voice: TimedVoice, audio: Path, seconds: float) -> None:
     async with Listener(voice.host, voice.port) as listener:
-        sender = await _sender(audio, voice.port)
+        sender = await _sender(audio, voice.port, listener.srtp_key)
         voice.heard.sent_at = time.time()
         captioning = asyncio.create_task(voice._caption(listener))
         try:

@@ -94,8 +94,14 @@ OPUS_PAYLOAD_TYPE = 111
 names this one."""
 
 
-async def forward_audio(room: Room, feed: int, host: str, port: int) -> int:
-    """Have Janus send publisher `feed`'s audio, as plain RTP, to `host`:`port`; the forwarder's id.
+SRTP_SUITE = 80
+"""AES_CM_128_HMAC_SHA1_80: what the forwarded voice is encrypted and signed with."""
+
+
+async def forward_audio(room: Room, feed: int, host: str, port: int, srtp_key: str) -> int:
+    """Have Janus send publisher `feed`'s audio as SRTP, keyed with `srtp_key` (base64 of 30 bytes:
+    the master key and salt, as SDES writes them), to `host`:`port`; the forwarder's id. Encrypted
+    and signed, a voice can be neither overheard nor forged on the way, whatever network it crosses.
     It needs the room secret and the VideoRoom admin key (`lock_rtp_forward`): only the app can ask."""
     server = server_at(room.server)
     async with janus_client(server.url, server.api_secret) as janus:
@@ -110,6 +116,8 @@ async def forward_audio(room: Room, feed: int, host: str, port: int) -> int:
                 "host_family": "ipv4",
                 "audio_port": port,
                 "audio_pt": OPUS_PAYLOAD_TYPE,
+                "srtp_suite": SRTP_SUITE,
+                "srtp_crypto": srtp_key,
             }
         )
     # Janus 1.x answers the `audio_port` form (which needs no knowledge of the publisher's mids)

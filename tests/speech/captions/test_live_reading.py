@@ -11,11 +11,13 @@ import pytest
 from tests.janus import free_port
 from tests.speech.conftest import import_script_trip
 from tests.speech.scripts import BRANDT, SHORT
-from virtualtrip.speech.captions.listening import Listener
+from virtualtrip.speech.audio import Samples
+from virtualtrip.speech.captions.listening import Listener, new_srtp_key
 from virtualtrip.speech.captions.reading import window_reader
 from virtualtrip.speech.captions.stream import CaptionStream, CaptionUpdate
 from virtualtrip.speech.engine import model_info
 from virtualtrip.speech.vocabulary import vocabulary_for
+from virtualtrip.speech.words import Word
 
 pytestmark = [
     pytest.mark.django_db,
@@ -23,20 +25,25 @@ pytestmark = [
 ]
 
 
-def send_rtp(audio: Path, port: int, start: float, seconds: float) -> subprocess.Popen[bytes]:
+def send_rtp(audio: Path, port: int, key: str, start: float, seconds: float) -> subprocess.Popen[bytes]:
+    """Send the audio as Janus forwards a voice: Opus over SRTP, keyed with `key`."""
     sending = ["-re", "-ss", str(start), "-t", str(seconds), "-i", str(audio)]
-    rtp = ["-c:a", "libopus", "-payload_type", "111", "-f", "rtp", f"rtp://127.0.0.1:{port}"]
+    srtp = ["-srtp_out_suite", "AES_CM_128_HMAC_SHA1_80", "-srtp_out_params", key]
+    rtp = ["-c:a", "libopus", "-payload_type", "111", "-f", "rtp", *srtp, f"srtp://127.0.0.1:{port}"]
     ffmpeg = shutil.which("ffmpeg") or "ffmpeg"
-    return subprocess.Popen([ffmpeg, "-nostdin", "-loglevel", "error", *sending, *rtp])
+    return subprocess.Popen(
+        [ffmpeg, "-nostdin", "-loglevel", "error", *sending, *rtp], stdout=subprocess.DEVNULL
+    )
 
 
 async def caption_over_rtp(
-    stream: CaptionStream, audio: Path, start: float, seconds: float
+    stream: CaptionStream, audio: Path, start: float, seconds: float, key: str | None = None
 ) -> list[CaptionUpdate]:
+    """The caption updates of `seconds` of `audio` from `start`, sent with the listener's key (or `key`)."""
     port = free_port()
     updates: list[CaptionUpdate] = []
     async with Listener("127.0.0.1", port) as listener:
-        sender = send_rtp(audio, port, start, seconds)
+        sender = send_rtp(audio, port, key or listener.srtp_key, start, seconds)
         try:
 
             async def hear() -> None:
@@ -65,3 +72,20 @@ def test_a_voice_over_rtp_is_captioned_with_the_trips_names(rehearsed) -> None: 
     assert "Ciudad Juárez" in text
     assert "morning" in text
     assert any(not u.final for u in updates)  # words showed before the cue ended
+
+
+def test_a_voice_sent_without_the_listeners_key_is_not_heard(rehearsed) -> None:  # type: ignore[no-untyped-def]
+    """Anyone who can reach the port can send packets to it: only the forwarder's are taken."""
+    made = rehearsed(SHORT)
+    line = made.spans[1]
+    heard: list[int] = []
+
+    def read(samples: Samples, before: str) -> list[Word]:
+        heard.append(len(samples))
+        return [Word(0.0, 0.5, " forged")]
+
+    updates = asyncio.run(
+        caption_over_rtp(CaptionStream(read), made.tracks[BRANDT.id], line.start, 3.0, key=new_srtp_key())
+    )
+    assert updates == []
+    assert heard == []

@@ -1,8 +1,12 @@
-"""A forwarded voice, heard: ffmpeg reads the RTP that Janus sends to a UDP port (Opus, described by
-a small SDP file) and writes 16 kHz mono samples to a pipe, a tenth of a second at a time."""
+"""A forwarded voice, heard: ffmpeg reads the SRTP that Janus sends to a UDP port (Opus, described by
+a small SDP file with the stream's key) and writes 16 kHz mono samples to a pipe, a tenth of a
+second at a time. Each listener makes its own key; a packet not signed with it is dropped, so no one
+else on the network can put words in a speaker's mouth."""
 
 import asyncio
+import base64
 import contextlib
+import secrets
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
@@ -10,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from virtualtrip.rooms.live import OPUS_PAYLOAD_TYPE
+from virtualtrip.rooms.live import OPUS_PAYLOAD_TYPE, SRTP_SUITE
 from virtualtrip.speech.audio import SAMPLE_RATE, Samples
 from virtualtrip.speech.problems import SpeechProblem
 
@@ -18,7 +22,12 @@ CHUNK_S = 0.1
 CHUNK_BYTES = int(CHUNK_S * SAMPLE_RATE) * 2  # 16-bit samples
 
 
-def sdp_for(host: str, port: int) -> str:
+def new_srtp_key() -> str:
+    """A fresh SRTP master key and salt (30 bytes), base64, as SDES and Janus's `srtp_crypto` write it."""
+    return base64.b64encode(secrets.token_bytes(30)).decode()
+
+
+def sdp_for(host: str, port: int, srtp_key: str) -> str:
     """The session ffmpeg listens for: one Opus stream on `port`, as Janus forwards it."""
     return "\n".join(
         [
@@ -29,6 +38,7 @@ def sdp_for(host: str, port: int) -> str:
             "t=0 0",
             f"m=audio {port} RTP/AVP {OPUS_PAYLOAD_TYPE}",
             f"a=rtpmap:{OPUS_PAYLOAD_TYPE} opus/48000/2",
+            f"a=crypto:1 AES_CM_128_HMAC_SHA1_{SRTP_SUITE} inline:{srtp_key}",
             "",
         ]
     )
@@ -41,7 +51,7 @@ def listen_command(sdp: Path) -> list[str]:
     return [
         ffmpeg,
         *("-nostdin", "-hide_banner", "-loglevel", "error"),
-        *("-protocol_whitelist", "file,udp,rtp"),
+        *("-protocol_whitelist", "file,udp,rtp,srtp"),
         # Start at once: the SDP says all there is to know, and every probe or buffer is delay.
         *("-fflags", "nobuffer", "-flags", "low_delay", "-probesize", "32", "-analyzeduration", "0"),
         *("-i", str(sdp)),
@@ -56,12 +66,14 @@ class Listener:
     def __init__(self, host: str, port: int) -> None:
         self.host = host
         self.port = port
+        self.srtp_key = new_srtp_key()
         self._folder = Path(tempfile.mkdtemp(prefix="captions-"))
         self._process: asyncio.subprocess.Process | None = None
 
     async def __aenter__(self) -> "Listener":
         sdp = self._folder / "voice.sdp"
-        sdp.write_text(sdp_for(self.host, self.port))
+        sdp.write_text(sdp_for(self.host, self.port, self.srtp_key))
+        sdp.chmod(0o600)
         self._process = await asyncio.create_subprocess_exec(
             *listen_command(sdp),
             stdin=asyncio.subprocess.DEVNULL,

@@ -112,7 +112,7 @@ class Voice:
         room = self.captions.room
         self.label = await sync_to_async(_label)(room, self.feed)
         async with Listener(self.host, self.port) as listener:
-            stream_id = await forward_audio(room, self.feed, self.host, self.port)
+            stream_id = await forward_audio(room, self.feed, self.host, self.port, listener.srtp_key)
             try:
                 await self._caption(listener)
             finally:
