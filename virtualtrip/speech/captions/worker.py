@@ -136,22 +136,26 @@ class Voice:
             await self._send(updates)
 
     async def _step_while_heard(self, chunks: "asyncio.Queue[Samples | None]") -> None:
+        """Step the stream on what is heard, a step's worth at a time, reading in a thread while the
+        next chunks queue up. Silence on the wire (a muted or gone publisher sends nothing) is silence
+        in the stream, on the clock; chunks that queued while a step read are not (they came)."""
         pending: list[Samples] = []
         received = 0
+        last_heard = time.monotonic()
         self.origin = time.time()
         while True:
             try:
                 chunk = await asyncio.wait_for(chunks.get(), LAG_PADDED_S / 5)
             except TimeoutError:
-                chunk = np.zeros(0, dtype=np.float32)
+                quiet = time.monotonic() - last_heard
+                if not received or quiet < LAG_PADDED_S:
+                    continue
+                chunk = np.zeros(int(quiet * SAMPLE_RATE), dtype=np.float32)
             if chunk is None:
                 return
-            if received == 0 and len(chunk):
+            last_heard = time.monotonic()
+            if received == 0:
                 self.origin = time.time() - len(chunk) / SAMPLE_RATE
-            lag = int((time.time() - self.origin) * SAMPLE_RATE) - received - len(chunk)
-            if received and lag > LAG_PADDED_S * SAMPLE_RATE:
-                pending.append(np.zeros(lag, dtype=np.float32))
-                received += lag
             pending.append(chunk)
             received += len(chunk)
             if sum(len(p) for p in pending) >= self.stream.step_samples:
