@@ -59,7 +59,9 @@ async def _caption_track(voice: TimedVoice, audio: Path, seconds: float) -> None
             await asyncio.sleep(2)  # the last words' readings
         finally:
             captioning.cancel()
-            await asyncio.gather(captioning, return_exceptions=True)
+            for outcome in await asyncio.gather(captioning, return_exceptions=True):
+                if isinstance(outcome, Exception):
+                    raise outcome
             if sender.returncode is None:
                 sender.kill()
                 await sender.wait()
