@@ -433,9 +433,16 @@ def do_note_talking(
 
 
 def do_note_live_feed(room: Room, feed: int, seat: Seat, at: datetime) -> None:
-    """A seat joined the room's Janus as publisher `feed`: note whose voice the feed carries."""
+    """A seat joined the room's Janus as publisher `feed`: note whose voice the feed carries. A
+    person's display is not kept (their name, to a briefer who goes on background later: who they are
+    is their person, labelled as the ground rules then say); a staff account's is, cut to fit."""
+    display = seat.display if seat.person_id is None else ""
     LiveFeed.objects.update_or_create(
         room=room,
         feed=feed,
-        defaults={"person_id": seat.person_id, "display": seat.display, "joined_at": at},
+        defaults={
+            "person_id": seat.person_id,
+            "display": display[:300],  # LiveFeed.display's length: a staff name may be longer
+            "joined_at": at,
+        },
     )

@@ -51,6 +51,7 @@ async def ensure_janus_room(room: Room, description: str, record_to: Path | None
 
 
 async def list_participants(room: Room) -> list[dict[str, Any]]:
+    """The room's participants as Janus lists them (only the entries that are objects)."""
     server = server_at(room.server)
     async with janus_client(server.url, server.api_secret) as janus:
         try:
@@ -59,8 +60,10 @@ async def list_participants(room: Room) -> list[dict[str, Any]]:
             if error.code == NO_SUCH_ROOM:
                 return []
             raise
-    participants: list[dict[str, Any]] = answer.get("participants", [])
-    return participants
+    participants = answer.get("participants") if isinstance(answer, dict) else None
+    if not isinstance(participants, list):
+        return []
+    return [p for p in participants if isinstance(p, dict)]
 
 
 async def room_is_occupied(room: Room) -> bool:
