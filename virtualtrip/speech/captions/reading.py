@@ -1,5 +1,6 @@
 """The recogniser as live captions use it: one short window at a time, fast, with the room's names."""
 
+from collections.abc import Callable
 from typing import Any
 
 from virtualtrip.speech.audio import SAMPLE_RATE, Samples
@@ -18,8 +19,17 @@ def window_reader(vocabulary: Vocabulary | None, info: ModelInfo) -> Reader:
     """A `Reader` on the model `info` names, told the room's names (prompt and correction pass) and
     the words just before the window. Greedy (beam 1): a live caption is read again each second, and
     a beam of three takes twice as long for little gain on a window this short."""
-    model = load_model(info)
-    prompt = vocabulary.prompt(bare=info.english_only) if vocabulary else ""
+    return readers_on(load_model(info), info.english_only)(vocabulary)
+
+
+def readers_on(model: Any, english_only: bool) -> Callable[[Vocabulary | None], Reader]:
+    """Readers on one loaded model, each told a vocabulary: when a room's names change (its briefer
+    goes on background) its reader is made anew without loading the model again."""
+    return lambda vocabulary: _reader(model, english_only, vocabulary)
+
+
+def _reader(model: Any, english_only: bool, vocabulary: Vocabulary | None) -> Reader:
+    prompt = vocabulary.prompt(bare=english_only) if vocabulary else ""
 
     def read(samples: Samples, before: str) -> list[Word]:
         if len(samples) < SHORTEST_S * SAMPLE_RATE:

@@ -5,7 +5,7 @@ each `step_s` and shows the reading at once (a partial caption). A word is settl
 in a row agree on it and on every word before it (local agreement): settled words never change, so a
 caption does not flicker when the later reading hears the end of the window better. A cue ends when
 the voice falls silent, or when its stretch grows past `max_window_s` (then it ends at its last
-settled word and the rest starts the next cue)."""
+settled word and the rest starts the next cue; when nothing settles in twice that, at its end)."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -192,6 +192,11 @@ class CaptionStream:
         """The stretch of speech runs past the longest window: end the cue at its last breath
         among the settled words (or at the last settled word), and go on from there."""
         if not self._settled:
+            if len(self._audio) >= 2 * self._max_window:
+                # Twice the longest window and nothing agreed on (noise, music, readings that never
+                # agree): the cue ends with what was heard, or none, and the window starts afresh,
+                # or it would grow, and each reading with it, for as long as the noise went on.
+                return self._end_cue(len(self._audio), len(self._audio))
             return [self._update(final=False)] if self._guess else []
         settled_frame = self._sample(self._settled[-1].end) // FRAME_SAMPLES
         breath = last_pause(frames, self._breath, settled_frame + 1)

@@ -5,19 +5,27 @@ Janus forward the audio (RTP, `rooms.live.forward_audio`) to a port of its own w
 and runs a `CaptionStream` on it with the room's names. Updates go to the room's control channel, at
 most `UPDATES_PER_SECOND` partial ones a second for the whole room (finished cues always go); each
 finished cue is kept (`actions.do_keep_caption`). A voice that stops sending still gets its silence,
-on the clock, so that its last cue ends."""
+on the clock, so that its last cue ends.
+
+Who speaks, and the room's names, are looked up anew as the room changes: each update is labelled as
+the room stands when it goes (a briefer gone on background is the attribution from then on, and their
+name heard, even in words settled before, is written as it), and the reader is told the new names.
+Whatever fails for a moment (Janus, the database, the channel layer) is logged and tried again: the
+worker itself never stops for it."""
 
 import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import numpy as np
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import close_old_connections
 
 from virtualtrip.realtime import send_event_on_commit
 from virtualtrip.rooms import protocol as room_protocol
@@ -29,12 +37,12 @@ from virtualtrip.speech import actions
 from virtualtrip.speech.audio import SAMPLE_RATE, Samples
 from virtualtrip.speech.captions.events import CaptionChanged
 from virtualtrip.speech.captions.listening import Listener
-from virtualtrip.speech.captions.reading import window_reader
+from virtualtrip.speech.captions.reading import readers_on
 from virtualtrip.speech.captions.stream import CaptionStream, CaptionUpdate, Reader
-from virtualtrip.speech.captions.voices import caption_label
-from virtualtrip.speech.engine import model_info
+from virtualtrip.speech.captions.voices import caption_label, without_withheld
+from virtualtrip.speech.engine import load_model, model_info
 from virtualtrip.speech.problems import SpeechProblem
-from virtualtrip.speech.vocabulary import vocabulary_for
+from virtualtrip.speech.vocabulary import Vocabulary, vocabulary_for
 
 logger = logging.getLogger(__name__)
 
@@ -62,18 +70,40 @@ class UpdateBudget:
         return True
 
 
+ReaderFor = Callable[[Vocabulary], Reader]
+"""The room's model, told a vocabulary."""
+
+
 @dataclass
 class RoomCaptions:
     room: Room
+    """As the last look found it: its engagement's ground rules are the ones in force."""
     read: Reader
+    """Reads with the room's names (`vocabulary`) as they are now."""
+    reader_for: ReaderFor | None = None
+    """Makes `read` anew when the names change; None: they never do."""
+    vocabulary: Vocabulary | None = None
     budget: UpdateBudget = field(default_factory=UpdateBudget)
     voices: dict[int, asyncio.Task[None]] = field(default_factory=dict)
     refused: dict[int, float] = field(default_factory=dict)
     """Feeds Janus would not forward, with when it said so."""
 
+    def renew(self, room: Room, vocabulary: Vocabulary) -> None:
+        """The room as a later look found it, and its names now."""
+        self.room = room
+        if vocabulary != self.vocabulary and self.reader_for is not None:
+            self.vocabulary = vocabulary
+            self.read = self.reader_for(vocabulary)
 
-def _room_reader(room: Room) -> Reader:
-    return window_reader(vocabulary_for(room.engagement), model_info())
+
+def _room_reader(room: Room) -> ReaderFor:
+    """Readers on the model, loaded once for the room."""
+    info = model_info()
+    return readers_on(load_model(info), info.english_only)
+
+
+def _vocabulary(room: Room) -> Vocabulary:
+    return vocabulary_for(room.engagement)
 
 
 def _label(room: Room, feed: int) -> str:
@@ -81,15 +111,23 @@ def _label(room: Room, feed: int) -> str:
     return caption_label(room.engagement, voice)
 
 
-def _publish(room: Room, feed: int, label: str, update: CaptionUpdate, origin: float) -> None:
+def _publish(
+    captions: RoomCaptions, feed: int, update: CaptionUpdate, origin: float, label: str | None = None
+) -> None:
+    """Send the update to the room and keep it when finished, labelled (unless `label` is given) and
+    worded as the room stands now: the ground rules may have changed since the cue began."""
+    room = captions.room
+    label = _label(room, feed) if label is None else label
+    vocabulary = captions.vocabulary
+    text = without_withheld(update.words, vocabulary) if vocabulary and update.words else update.text
     engagement_id = room.engagement_id
-    event = CaptionChanged(voice=feed, cue=update.cue, speaker=label, text=update.text, final=update.final)
+    event = CaptionChanged(voice=feed, cue=update.cue, speaker=label, text=text, final=update.final)
     send_event_on_commit(room_protocol.room_group(engagement_id), event)
     if update.final:
         actions.do_keep_caption(
             engagement_id,
             label,
-            update.text,
+            text,
             datetime.fromtimestamp(origin + update.start, UTC),
             datetime.fromtimestamp(origin + update.end, UTC),
         )
@@ -103,14 +141,14 @@ class Voice:
         self.feed = feed
         self.host = host
         self.port = port
-        self.stream = CaptionStream(captions.read)
-        self.label = ""
+        self.stream = CaptionStream(lambda samples, before: captions.read(samples, before))
+        self.label: str | None = None
+        """The label to caption the voice with; None: looked up for each update (ground rules change)."""
         self.origin = 0.0
         """Wall time (epoch seconds) of the stream's first sample."""
 
     async def run(self) -> None:
         room = self.captions.room
-        self.label = await sync_to_async(_label)(room, self.feed)
         async with Listener(self.host, self.port) as listener:
             stream_id = await forward_audio(room, self.feed, self.host, self.port, listener.srtp_key)
             try:
@@ -172,9 +210,10 @@ class Voice:
         for update in updates:
             if not self.captions.budget.allows(update.final, time.monotonic()):
                 continue
-            await sync_to_async(_publish)(self.captions.room, self.feed, self.label, update, self.origin)
-            if update.final:
-                self.label = await sync_to_async(_label)(self.captions.room, self.feed)
+            try:
+                await sync_to_async(_publish)(self.captions, self.feed, update, self.origin, self.label)
+            except Exception:  # the database or the channel layer, for a moment: the voice goes on
+                logger.exception("captions: feed %s: an update was not sent", self.feed)
 
 
 class CaptionWorker:
@@ -186,7 +225,10 @@ class CaptionWorker:
     async def run(self, every: float = LOOK_EVERY_S) -> None:
         try:
             while True:
-                await self.look()
+                try:
+                    await self.look()
+                except Exception:  # the database, for a moment: look again
+                    logger.exception("captions: the open rooms could not be looked at")
                 await asyncio.sleep(every)
         finally:
             for room_id in list(self.rooms):
@@ -194,29 +236,35 @@ class CaptionWorker:
 
     async def look(self) -> None:
         """Start captioning new publishers of open rooms; stop for those gone, and rooms ended."""
-        rooms = {room.pk: room for room in await sync_to_async(room_queries.open_rooms)()}
+        rooms = {room.pk: room for room in await sync_to_async(_open_rooms)()}
         for room_id in set(self.rooms) - set(rooms):
             await self._stop_room(room_id)
         for room in rooms.values():
             try:
                 participants = await list_participants(room)
-            except JanusError as error:
+            except (JanusError, OSError) as error:
                 logger.warning("captions: room %s unreachable on Janus: %s", room.pk, error)
                 continue
-            feeds = {p["id"] for p in participants if p.get("publisher") and isinstance(p.get("id"), int)}
-            await self._follow(room, feeds)
+            try:
+                await self._follow(room, publishers(participants))
+            except Exception:  # one room's trouble (the database, for a moment) is not the others'
+                logger.exception("captions: room %s not followed", room.pk)
 
     async def _follow(self, room: Room, feeds: set[int]) -> None:
         captions = self.rooms.get(room.pk)
+        if captions is None and not feeds:
+            return
+        vocabulary = await sync_to_async(_vocabulary)(room)
         if captions is None:
-            if not feeds:
-                return
             try:
-                read = await sync_to_async(_room_reader)(room)
+                reader_for = await sync_to_async(_room_reader)(room)
             except SpeechProblem as problem:
                 logger.error("captions: %s", problem)
                 return
-            captions = self.rooms[room.pk] = RoomCaptions(room, read)
+            read = await sync_to_async(reader_for)(vocabulary)
+            captions = self.rooms[room.pk] = RoomCaptions(room, read, reader_for, vocabulary)
+        else:
+            await sync_to_async(captions.renew)(room, vocabulary)
         for feed in set(captions.voices) - feeds:
             captions.voices.pop(feed).cancel()
         now = time.monotonic()
@@ -248,6 +296,37 @@ class CaptionWorker:
         await asyncio.gather(*tasks, return_exceptions=True)
 
 
+def _open_rooms() -> list[Room]:
+    close_old_connections()  # a connection the database dropped is made again, not used broken
+    return room_queries.open_rooms()
+
+
+def publishers(participants: object) -> set[int]:
+    """The publisher ids Janus listed, whatever else the list holds (a participant with no id, or
+    a string one, or one that is not a participant at all, is no publisher to caption)."""
+    if not isinstance(participants, list):
+        return set()
+    return {
+        p["id"]
+        for p in participants
+        if isinstance(p, dict) and p.get("publisher") is True and type(p.get("id")) is int and p["id"] > 0
+    }
+
+
+def caption_ports(ports: object) -> range:
+    """`SPEECH_CAPTION_PORTS` (first, last) as the range of UDP ports it names."""
+    if (
+        not isinstance(ports, tuple | list)
+        or len(ports) != 2
+        or not all(type(port) is int for port in ports)
+        or not 1024 <= ports[0] <= ports[1] <= 65535
+    ):
+        raise ImproperlyConfigured(
+            f"SPEECH_CAPTION_PORTS (VIRTUALTRIP_CAPTION_PORTS) is {ports!r}: it must be two UDP ports "
+            "from 1024 to 65535, the first no higher than the last, as in 22000-22199"
+        )
+    return range(ports[0], ports[1] + 1)
+
+
 def configured_worker() -> CaptionWorker:
-    first, last = settings.SPEECH_CAPTION_PORTS
-    return CaptionWorker(settings.SPEECH_CAPTION_HOST, range(first, last + 1))
+    return CaptionWorker(settings.SPEECH_CAPTION_HOST, caption_ports(settings.SPEECH_CAPTION_PORTS))
