@@ -7,11 +7,11 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "virtualtrip.settings")
 django_application = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from virtualtrip.floor.routing import websocket_urlpatterns as floor_sockets  # noqa: E402
 from virtualtrip.origins import SameOriginValidator  # noqa: E402
+from virtualtrip.realtime.sessions import SocketAuthMiddlewareStack  # noqa: E402
 from virtualtrip.rooms.routing import websocket_urlpatterns as room_sockets  # noqa: E402
 
 websocket_urlpatterns = room_sockets + floor_sockets
@@ -19,6 +19,6 @@ websocket_urlpatterns = room_sockets + floor_sockets
 application = ProtocolTypeRouter(
     {
         "http": django_application,
-        "websocket": SameOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": SameOriginValidator(SocketAuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -8,12 +8,22 @@ committed by two processes arrive out of order) is filled from the journal, a re
 Contract with the page: an event's body replaces the parts of the state it names, so applying an
 event twice changes nothing. That is why the state can be read after the head: an event that lands
 in between is in the state and is also sent, harmlessly.
+
+The stream's events come from the room's hub (`hub`), which receives each once for all of this
+process's sockets and hands it to each (`hand`); the socket's own channel carries the rest (its
+seat's revocations). A socket sends an event there and then unless it is busy (catching up,
+answering a command, filling a gap from the journal, or waiting for its write buffer to drain):
+then the event waits its turn in `backlog`, so each socket still sends in seq order, after the
+answer to the command that made the event, and one slow socket holds up only itself.
 """
 
+import asyncio
+import contextlib
 import json
+import logging
 import re
-from collections import Counter, OrderedDict
-from collections.abc import Callable, Hashable
+from collections import Counter, OrderedDict, deque
+from collections.abc import AsyncIterator, Callable, Hashable
 from typing import Any, ClassVar, Generic, TypeVar
 from urllib.parse import parse_qs
 
@@ -21,7 +31,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from pydantic import ValidationError
 
-from virtualtrip.realtime import journal
+from virtualtrip.realtime import hub, journal
+from virtualtrip.realtime.eager import start_eagerly
 from virtualtrip.realtime.limits import (
     CLOSE_TOO_FAST,
     MessageBudget,
@@ -32,7 +43,12 @@ from virtualtrip.realtime.limits import (
 )
 from virtualtrip.realtime.protocol import Command, ErrorCode, Refused, envelope, error, first_problem
 
+logger = logging.getLogger(__name__)
+
 CLOSE_DENIED = 4403
+CLOSE_FAILED = 1011
+"""The server could not send the socket its events (the journal unreadable): the page reconnects
+and resumes from the last seq it saw."""
 CLOSE_TOO_MANY_SOCKETS = 4431
 COMMAND_LIMITS = SocketLimits(max_chars=16 * 1024, burst=30, per_second=3)
 """A command is a click: a few a second at most. Past the budget a command is answered `too_fast`
@@ -109,11 +125,21 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
     budget: MessageBudget
     shut = False
     occupied = False
+    following = False
+    """In the stream's hub."""
+    backlog: deque[journal.Event]
+    """The stream's events handed to the socket and not sent yet (it is busy), oldest first."""
+    holds = 0
+    """Connecting or answering a command: events wait (`_holding`)."""
+    draining = False
+    sending: "asyncio.Task[None] | None" = None
+    """A turn through the backlog that had to wait (a full write buffer, a gap read from the journal)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.budget = self.limits.budget()
         self.answers = 0
+        self.backlog = deque()
 
     # What a subclass provides: called in a worker thread, so they may read the database.
     def authenticate(self) -> Any | None:
@@ -155,6 +181,7 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         try:
             await super().__call__(scope, receive, send)
         finally:
+            await self._unfollow()
             self._vacate()
 
     def _vacate(self) -> None:
@@ -177,12 +204,15 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             return
         self.viewer, self.stream = viewer, self.stream_of(viewer)
         self.occupied = True
-        # Joined before reading, so nothing committed after the read is missed: it waits in the
-        # channel until connect returns, and what the read already covered is dropped by its seq.
-        for group in [self.stream, *self.groups_of(viewer)]:
-            await self.channel_layer.group_add(group, self.channel_name)
-        await self.accept()
-        await self._catch_up(since_from(self.scope))
+        # Followed before reading, so nothing committed after the read is missed: it waits in the
+        # backlog until the catch-up is sent, and what the read already covered is dropped by its seq.
+        async with self._holding():
+            self.following = True
+            await hub.join(self.channel_layer, self.stream, self)
+            for group in self.groups_of(viewer):
+                await self.channel_layer.group_add(group, self.channel_name)
+            await self.accept()
+            await self._catch_up(since_from(self.scope))
 
     async def _catch_up(self, since: int | None) -> None:
         caught = await database_sync_to_async(journal.catch_up)(self.stream, since)
@@ -199,20 +229,45 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             envelope("resumed", f"r{caught.head}", caught.head, {"missed": len(caught.missed)})
         )
 
-    async def dispatch(self, message: dict[str, Any]) -> None:
-        """An event goes straight to its handler. Channels first closes stale database connections
-        before every message, a hop through the process's one database thread: one event to 5,000
-        sockets made 5,000 such hops in a row (docs/benchmarks.md). The event path reads the
-        database only through `database_sync_to_async`, which closes them itself."""
-        if message.get("type") == journal.EVENT_MESSAGE:
-            await self.realtime_event(message)
-            return
-        await super().dispatch(message)
-
-    async def realtime_event(self, message: dict[str, Any]) -> None:
+    def hand(self, event: journal.Event) -> None:
+        """The stream's next event, from its hub: sent now, or after what the socket is busy with."""
         if self.shut:
             return
-        event = journal.Event.from_message(message["event"])
+        self.backlog.append(event)
+        if not self.holds and not self.draining:
+            self.sending = start_eagerly(self._drain())
+
+    async def _drain(self) -> None:
+        """Send the backlog's events in turn, until it is empty or held."""
+        self.draining = True
+        try:
+            while self.backlog and not self.holds and not self.shut:
+                await self._send_in_order(self.backlog.popleft())
+        except OSError:
+            self.shut = True  # the socket closed under the send: its disconnect comes next
+        except Exception:
+            logger.exception("sending %s's events failed: the socket closes to resume", self.stream)
+            self.shut = True
+            with contextlib.suppress(Exception):
+                await self.close(CLOSE_FAILED)
+        finally:
+            self.draining = False
+            self.sending = None
+
+    @contextlib.asynccontextmanager
+    async def _holding(self) -> AsyncIterator[None]:
+        """Events wait in the backlog meanwhile: those committed while the socket catches up are
+        sent after the catch-up (dropped by seq where it covered them), and those a command made
+        after its answer, as when each socket read its own channel one message at a time."""
+        self.holds += 1
+        try:
+            yield
+        finally:
+            self.holds -= 1
+        if not self.holds and not self.draining:
+            await self._drain()
+
+    async def _send_in_order(self, event: journal.Event) -> None:
         if event.seq <= self.last_seq:
             return  # already sent: in the snapshot, or in the catch-up
         if event.seq > self.last_seq + 1:
@@ -223,6 +278,14 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                 await self._send_event(missing)
         await self._send_event(event)
 
+    async def _unfollow(self) -> None:
+        """Leave the stream's hub, once, however the socket ends."""
+        if self.sending is not None:
+            self.sending.cancel()
+        if self.following:
+            self.following = False
+            await hub.leave(self.channel_layer, self.stream, self)
+
     async def _send_event(self, event: journal.Event) -> None:
         self.last_seq = max(self.last_seq, event.seq)
         name = self.view_key(event, self.viewer)
@@ -231,7 +294,9 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         else:
             text = ENCODED.get_or_make((self.stream, event.seq, name), lambda: self._encoded(event))
         if text:
-            await self.send(text_data=text)
+            # What `send(text_data=...)` sends, without its two calls on the way: this runs for
+            # every socket of the room.
+            await self.base_send({"type": "websocket.send", "text": text})
 
     def _encoded(self, event: journal.Event) -> str:
         """The event's envelope as this viewer is sent it, as JSON text ("" when they see nothing)."""
@@ -253,7 +318,8 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
             await self._answer_error(None, code, str(unreadable))
             return
         self.refused_in_a_row = 0
-        await self._command(content)
+        async with self._holding():
+            await self._command(content)
 
     @staticmethod
     def _id_of(text: str | None) -> str | None:
@@ -333,6 +399,7 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
 
     async def disconnect(self, code: int) -> None:
         self._vacate()
+        await self._unfollow()
         if hasattr(self, "stream"):
-            for group in [self.stream, *self.groups_of(self.viewer)]:
+            for group in self.groups_of(self.viewer):
                 await self.channel_layer.group_discard(group, self.channel_name)

@@ -19,7 +19,7 @@ from virtualtrip.realtime.models import JournalEvent, Stream
 RESUME_LIMIT = 500
 """A socket that missed more events than this gets a snapshot instead: one message, not hundreds."""
 EVENT_MESSAGE = "realtime.event"
-"""The channel-layer message type a stream's events travel as (handled by `realtime_event`)."""
+"""The channel-layer message type a stream's events travel as (received by the stream's `hub`)."""
 
 
 @dataclass(frozen=True)
