@@ -52,3 +52,15 @@ def test_env_bool_refuses_what_it_cannot_read(monkeypatch: pytest.MonkeyPatch) -
 def test_env_list_splits_on_commas(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ALLOWED_HOSTS", "a.example, b.example,,")
     assert env_list("ALLOWED_HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_caption_ports_that_are_no_numbers_stop_the_caption_worker_not_the_site(tmp_path: Path) -> None:
+    env = {
+        "PATH": os.environ["PATH"],
+        "VIRTUALTRIP_DATA_DIR": str(tmp_path),
+        "VIRTUALTRIP_CAPTION_PORTS": "low-high",
+    }
+    assert virtualtrip("check", env=env, cwd=tmp_path).returncode == 0
+    worker = virtualtrip("caption-worker", env=env, cwd=tmp_path)
+    assert worker.returncode != 0
+    assert "VIRTUALTRIP_CAPTION_PORTS" in worker.stderr

@@ -276,8 +276,10 @@ SPEECH_MAX_SECONDS = float(os.environ.get("VIRTUALTRIP_SPEECH_MAX_HOURS", "4")) 
 # Live captions (`virtualtrip caption-worker`): Janus forwards each publisher's audio to this host, one
 # port of this range each (outside Janus's own RTP range); the worker listens there.
 SPEECH_CAPTION_HOST = os.environ.get("VIRTUALTRIP_CAPTION_HOST", "127.0.0.1")
+# Left as written where it is no number: the caption worker refuses it, naming it; the site still runs.
 SPEECH_CAPTION_PORTS = tuple(
-    int(port) for port in os.environ.get("VIRTUALTRIP_CAPTION_PORTS", "22000-22199").split("-", 1)
+    int(port) if port.strip().isdigit() else port
+    for port in os.environ.get("VIRTUALTRIP_CAPTION_PORTS", "22000-22199").split("-", 1)
 )
 # A room left empty this long after its scheduled end is ended by the sweep that `serve` runs.
 ROOM_SWEEP_GRACE_MINUTES = int(os.environ.get("VIRTUALTRIP_ROOM_SWEEP_GRACE_MINUTES", "5"))

@@ -30,7 +30,9 @@ def do_store_transcript(engagement: Engagement, body: dict[str, Any], *, languag
 def do_keep_caption(
     engagement_id: int, speaker: str, text: str, starts_at: datetime, ends_at: datetime
 ) -> None:
-    """A live caption cue is finished: keep it for the engagement's WebVTT."""
+    """A live caption cue is finished: keep it for the engagement's WebVTT (a label longer than the
+    column, a staff member's very long name, cut to fit)."""
+    limit = Caption._meta.get_field("speaker").max_length or len(speaker)
     Caption.objects.create(
-        engagement_id=engagement_id, speaker=speaker, text=text, starts_at=starts_at, ends_at=ends_at
+        engagement_id=engagement_id, speaker=speaker[:limit], text=text, starts_at=starts_at, ends_at=ends_at
     )

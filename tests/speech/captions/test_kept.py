@@ -16,6 +16,7 @@ from virtualtrip.speech.actions import do_keep_caption
 from virtualtrip.speech.captions.kept import captions_vtt
 from virtualtrip.speech.captions.voices import caption_label
 from virtualtrip.speech.captions.worker import UpdateBudget
+from virtualtrip.speech.models import Caption
 from virtualtrip.trips.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +90,10 @@ def test_only_staff_download_the_captions() -> None:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/vtt")
     assert "Good afternoon." in response.content.decode()
+
+
+def test_a_label_longer_than_its_column_is_cut_to_fit() -> None:
+    engagement = import_script_trip(SHORT)
+    now = timezone.now()
+    do_keep_caption(engagement.pk, "Ō" * 400, "Good afternoon.", now, now + timedelta(seconds=1))
+    assert len(Caption.objects.get(engagement=engagement).speaker) == 300
