@@ -220,7 +220,8 @@ def servers(plan: "Plan") -> Iterator[Servers]:
         ]
     else:
         serve = str(Path(sys.executable).with_name("virtualtrip"))
-        commands = [[serve, "serve", "--port", str(port)] for port in ports]
+        # The background workers (transcription, captions) have nothing to do with the floor.
+        commands = [[serve, "serve", "--no-workers", "--port", str(port)] for port in ports]
         if plan.profile is not None:
             plan.profile.mkdir(parents=True, exist_ok=True)
             profiled = [sys.executable, "-m", "cProfile", "-o"]
