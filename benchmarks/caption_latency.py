@@ -6,7 +6,8 @@ own: the worker's code from the listener on (ffmpeg decoding, the caption stream
 the update budget, publishing to the room's group and keeping finished cues), as `virtualtrip
 caption-worker` runs it, without Janus in front (Janus only relays the packets). A word's latency
 is the time from its end in the audio (the recogniser's word time, on the clock of the sending) to
-the first caption update that shows it as it is finally captioned."""
+the first caption update that shows it as it is finally captioned (a later reading may hear it a
+little earlier or later: `NEAR_S`)."""
 
 import asyncio
 import shutil
@@ -67,18 +68,26 @@ async def _caption_track(voice: TimedVoice, audio: Path, seconds: float) -> None
                 await sender.wait()
 
 
+NEAR_S = 1.0
+"""How far (in seconds of audio) an earlier update may have put a word and still be showing the same
+word: a later reading hears it a little earlier or later, or in the next cue, once a long stretch is
+cut in two."""
+
+
 def latencies(heard: Heard) -> list[float]:
-    """Each finally captioned word's latency, in seconds."""
-    first_seen: dict[tuple[int, int, str], float] = {}
+    """Each finally captioned word's latency, in seconds: from its end in the audio to the first
+    update that showed it, spelled as finally, within `NEAR_S` of its final time."""
+    shown: dict[str, list[tuple[float, float]]] = {}
     for at, update in heard.updates:
-        for index, word in enumerate(update.words):
-            first_seen.setdefault((update.cue, index, plain(word.text)), at)
+        for word in update.words:
+            shown.setdefault(plain(word.text), []).append((word.end, at))
     found: list[float] = []
     for _, update in heard.updates:
         if not update.final:
             continue
-        for index, word in enumerate(update.words):
-            seen = first_seen[(update.cue, index, plain(word.text))]
+        for word in update.words:
+            times = shown[plain(word.text)]
+            seen = min(at for end, at in times if abs(end - word.end) <= NEAR_S)
             found.append(seen - (heard.sent_at + word.end))
     return found
 

@@ -98,7 +98,7 @@ class CaptionStream:
         read: Reader,
         *,
         step_s: float = 1.0,
-        max_window_s: float = 10.0,
+        max_window_s: float = 6.0,
         silence_end_s: float = 0.5,
         breath_s: float = 0.15,
     ) -> None:
