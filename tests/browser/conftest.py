@@ -58,6 +58,14 @@ def media_browser(playwright: Playwright) -> Iterator[Browser]:
     chromium.close()
 
 
+def speaking_chromium(playwright: Playwright, voice: "os.PathLike[str] | str") -> Browser:
+    """Chromium with a fake camera and a fake microphone that plays `voice` (a WAV file), over and over."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    args = [*CHROMIUM_ARGS, *MEDIA_ARGS, f"--use-file-for-fake-audio-capture={voice}"]
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport=VIEWPORT)

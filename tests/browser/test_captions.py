@@ -4,7 +4,6 @@ turned captions on reads them under the video, with the speaker's label. Real Ch
 app, the real Janus and the real recogniser (tiny.en); inside the test network namespace."""
 
 import asyncio
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from django.db import connections
 from django.test import Client
 from playwright.sync_api import Browser, Page, Playwright
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, MEDIA_ARGS
+from tests.browser.conftest import speaking_chromium
 from tests.browser.test_rooms import Tabs, join, keep_screenshot, wait_state
 from tests.factories.rooms import live_engagement, seat
 from tests.janus import AsgiServer, in_other_thread
@@ -43,10 +42,7 @@ def voice_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def speaking_browser(playwright: Playwright, voice_file: Path) -> Iterator[Browser]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    audio = f"--use-file-for-fake-audio-capture={voice_file}"
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + MEDIA_ARGS + [audio])
+    chromium = speaking_chromium(playwright, voice_file)
     yield chromium
     chromium.close()
 
@@ -55,16 +51,14 @@ def speaking_browser(playwright: Playwright, voice_file: Path) -> Iterator[Brows
 def speakers(speaking_browser: Browser) -> Iterator[Tabs]:
     opened = Tabs(speaking_browser)
     yield opened
-    for context in opened.contexts:
-        context.close()
+    opened.close()
 
 
 @pytest.fixture
 def listeners(media_browser: Browser) -> Iterator[Tabs]:
     opened = Tabs(media_browser)
     yield opened
-    for context in opened.contexts:
-        context.close()
+    opened.close()
 
 
 class RunningWorker:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Playwright
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, MEDIA_ARGS
+from tests.browser.conftest import speaking_chromium
 from tests.browser.test_rooms import (
     FORGED_PUBLISH,
     LIVE_TIMEOUT_MS,
@@ -60,11 +60,7 @@ def speech_like(path: Path, seconds: int = 6, rate: int = 48_000) -> Path:
 @pytest.fixture(scope="module")
 def speaking_browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
     """Chromium whose fake microphone speaks (see `speech_like`) and whose camera is the test pattern."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    voice = speech_like(tmp_path_factory.mktemp("voice") / "voice.wav")
-    args = [*CHROMIUM_ARGS, *MEDIA_ARGS, f"--use-file-for-fake-audio-capture={voice}"]
-    chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+    chromium = speaking_chromium(playwright, speech_like(tmp_path_factory.mktemp("voice") / "voice.wav"))
     yield chromium
     chromium.close()
 
@@ -73,8 +69,7 @@ def speaking_browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFa
 def tabs(speaking_browser: Browser) -> Iterator[Tabs]:
     opened = Tabs(speaking_browser)
     yield opened
-    for context in opened.contexts:
-        context.close()
+    opened.close()
 
 
 def admitted(participant: Participant) -> Participant:

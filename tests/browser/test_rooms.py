@@ -47,13 +47,16 @@ class Tabs:
         page.goto(url)
         return page
 
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
 
 @pytest.fixture
 def tabs(media_browser: Browser) -> Iterator[Tabs]:
     opened = Tabs(media_browser)
     yield opened
-    for context in opened.contexts:
-        context.close()
+    opened.close()
 
 
 def link(server: AsgiServer, participant: Participant) -> str:
