@@ -39,14 +39,26 @@ def speakers_for(engagement: Engagement) -> dict[str, Speaker]:
     background briefer is under their id here (it is how records find them), as a speaker without it."""
     roles = dict(Participant.objects.filter(engagement=engagement).values_list("person_id", "role"))
     hidden = hides_names(engagement)
-    speakers: dict[str, Speaker] = {}
-    for person in Person.objects.filter(trip=engagement.trip):
-        role = roles.get(person.pk)
-        if hidden and role in HIDDEN_ON_BACKGROUND:
-            speakers[person.key] = Speaker(engagement.attribution.upper())
-        else:
-            speakers[person.key] = Speaker(label_for(person, role), person.key)
-    return speakers
+    return {
+        person.key: _speaker(engagement, person, roles.get(person.pk), hidden)
+        for person in Person.objects.filter(trip=engagement.trip)
+    }
+
+
+def speaker_of(engagement: Engagement, person_id: int) -> Speaker | None:
+    """One person of the engagement's trip, named as `speakers_for` names them (None for someone
+    not of the trip): a live caption names its speaker several times a second."""
+    person = Person.objects.filter(pk=person_id, trip_id=engagement.trip_id).first()
+    if person is None:
+        return None
+    role = Participant.objects.filter(engagement=engagement, person=person).values_list("role", flat=True)
+    return _speaker(engagement, person, role.first(), hides_names(engagement))
+
+
+def _speaker(engagement: Engagement, person: Person, role: str | None, hidden: bool) -> Speaker:
+    if hidden and role in HIDDEN_ON_BACKGROUND:
+        return Speaker(engagement.attribution.upper())
+    return Speaker(label_for(person, role), person.key)
 
 
 def named_speaker(name: str) -> Speaker:

@@ -1,6 +1,7 @@
 """What the room is told about a voice, and the captions kept after the engagement."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import webvtt
@@ -17,6 +18,7 @@ from virtualtrip.speech.captions.kept import captions_vtt
 from virtualtrip.speech.captions.voices import caption_label
 from virtualtrip.speech.captions.worker import UpdateBudget
 from virtualtrip.speech.models import Caption
+from virtualtrip.speech.speakers import speakers_for
 from virtualtrip.trips.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +40,26 @@ def test_on_background_the_briefer_is_the_attribution() -> None:
     engagement = import_script_trip(BACKGROUND)
     briefer = next(p for p in BACKGROUND.people if p.role == "briefer")
     assert caption_label(engagement, voice_of(briefer.id, engagement.attribution)) == BACKGROUND.attribution
+
+
+def test_a_voice_is_labelled_as_its_transcript_speaker_in_two_queries_whatever_the_trip(
+    django_assert_num_queries: Any,
+) -> None:
+    engagement = import_script_trip(BACKGROUND)
+    speakers = speakers_for(engagement)
+    for person in Person.objects.filter(trip=engagement.trip):
+        voice = FeedVoice(1, person.pk, "Someone — Trip staff")
+        with django_assert_num_queries(2):  # the person, their role: not the whole trip each update
+            label = caption_label(engagement, voice)
+        assert label == speakers[person.key].label
+
+
+def test_a_person_of_another_trip_is_labelled_by_display_only() -> None:
+    engagement = import_script_trip(SHORT)
+    other = import_script_trip(BACKGROUND)
+    briefer = next(p for p in BACKGROUND.people if p.role == "briefer")
+    stranger = Person.objects.get(trip=other.trip, key=briefer.id)
+    assert caption_label(engagement, FeedVoice(3, stranger.pk, "")) == "PARTICIPANT"
 
 
 def test_partial_updates_are_held_to_a_few_a_second_and_finished_cues_always_go() -> None:

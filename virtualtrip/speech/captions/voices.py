@@ -5,10 +5,10 @@ from collections.abc import Sequence
 from virtualtrip.floor.people import HIDDEN_ON_BACKGROUND, hides_names
 from virtualtrip.rooms.queries import FeedVoice
 from virtualtrip.speech.corrections import correct
-from virtualtrip.speech.speakers import label_for, named_speaker, speakers_for
+from virtualtrip.speech.speakers import label_for, named_speaker, speaker_of
 from virtualtrip.speech.vocabulary import Vocabulary
 from virtualtrip.speech.words import Word, joined
-from virtualtrip.trips.models import Engagement, Participant, Person
+from virtualtrip.trips.models import Engagement, Participant
 
 STAFF_SUFFIX = " — "
 
@@ -19,8 +19,7 @@ def caption_label(engagement: Engagement, voice: FeedVoice | None) -> str:
     if voice is None:
         return named_speaker("").label
     if voice.person_id is not None:
-        key = Person.objects.filter(pk=voice.person_id).values_list("key", flat=True).first()
-        speaker = speakers_for(engagement).get(key or "")
+        speaker = speaker_of(engagement, voice.person_id)
         if speaker is not None:
             return speaker.label
     return named_speaker(voice.display.split(STAFF_SUFFIX)[0]).label
