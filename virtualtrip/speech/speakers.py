@@ -38,9 +38,8 @@ def speakers_for(engagement: Engagement) -> dict[str, Speaker]:
     """Every person of the trip by their trip-file id, named for this engagement's transcript. A
     background briefer is under their id here (it is how records find them), as a speaker without it."""
     roles = dict(Participant.objects.filter(engagement=engagement).values_list("person_id", "role"))
-    hidden = hides_names(engagement)
     return {
-        person.key: _speaker(engagement, person, roles.get(person.pk), hidden)
+        person.key: _speaker(engagement, person, roles.get(person.pk))
         for person in Person.objects.filter(trip=engagement.trip)
     }
 
@@ -52,11 +51,11 @@ def speaker_of(engagement: Engagement, person_id: int) -> Speaker | None:
     if person is None:
         return None
     role = Participant.objects.filter(engagement=engagement, person=person).values_list("role", flat=True)
-    return _speaker(engagement, person, role.first(), hides_names(engagement))
+    return _speaker(engagement, person, role.first())
 
 
-def _speaker(engagement: Engagement, person: Person, role: str | None, hidden: bool) -> Speaker:
-    if hidden and role in HIDDEN_ON_BACKGROUND:
+def _speaker(engagement: Engagement, person: Person, role: str | None) -> Speaker:
+    if hides_names(engagement) and role in HIDDEN_ON_BACKGROUND:
         return Speaker(engagement.attribution.upper())
     return Speaker(label_for(person, role), person.key)
 
