@@ -23,6 +23,7 @@ from virtualtrip.speech.captions.worker import RoomCaptions, Voice
 from virtualtrip.speech.corrections import plain
 
 FIRST_PORT = 47000
+"""Voices take every other port: ffmpeg binds the one after a voice's for RTCP."""
 
 
 @dataclass
@@ -116,7 +117,7 @@ def measure(captions: RoomCaptions, tracks: dict[int, tuple[str, Path]], seconds
     heard = {feed: Heard(0.0) for feed in tracks}
     voices = []
     for number, (feed, (label, _)) in enumerate(tracks.items()):
-        voice = TimedVoice(heard[feed], captions, feed, "127.0.0.1", FIRST_PORT + number)
+        voice = TimedVoice(heard[feed], captions, feed, "127.0.0.1", FIRST_PORT + 2 * number)
         voice.label = label
         voices.append(voice)
 

@@ -48,7 +48,12 @@ sys.path.insert(0, str(ROOT))
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--turns", default="file,tracks", help="comma-separated: file, tracks")
+    parser.add_argument(
+        "--turns", default="file,tracks", help="comma-separated: file, tracks; none: captions only"
+    )
+    parser.add_argument(
+        "--caption-bias", default="on,off", help="comma-separated: on, off (the live captions' runs)"
+    )
     parser.add_argument("--model", help="a folder of CTranslate2 files (default: tiny.en, shipped)")
     parser.add_argument("--model-name", default="custom")
     parser.add_argument("--device")
@@ -162,7 +167,7 @@ def run(folder: Path, options: argparse.Namespace) -> None:
     )
     engine.load_model(info)  # loaded once, as a worker keeps it: not part of any run's time
     print(f"{'turns':<7} {'bias':<5} {'RTF':>6} {'WER':>6} {'names right':>12} {'turns right':>12}")
-    for way in options.turns.split(","):
+    for way in [way for way in options.turns.split(",") if way != "none"]:
         source = (
             pipeline.file_source(engagement, rehearsal.mix, turns_file)
             if way == "file"
@@ -190,10 +195,13 @@ def run(folder: Path, options: argparse.Namespace) -> None:
                     for fix in body["corrections"]:
                         print(f"        {fix['heard']!r} -> {fix['written']!r} ({fix['score']})")
     if options.captions:
-        live_captions(engagement, rehearsal, names, reference, options.show)
+        biases = [bias == "on" for bias in options.caption_bias.split(",")]
+        live_captions(engagement, rehearsal, names, reference, options.show, biases)
 
 
-def live_captions(engagement: Any, rehearsal: Any, names: list[str], reference: str, show: bool) -> None:
+def live_captions(
+    engagement: Any, rehearsal: Any, names: list[str], reference: str, show: bool, biases: list[bool]
+) -> None:
     """Caption latency, with and without the names bias (benchmarks/caption_latency.py)."""
     import jiwer
     from caption_latency import measure  # beside this file
@@ -210,7 +218,7 @@ def live_captions(engagement: Any, rehearsal: Any, names: list[str], reference: 
     tracks = {n: (labels[key], path) for n, (key, path) in enumerate(rehearsal.tracks.items(), start=1)}
     print(f"live captions: {len(tracks)} voices at once, in real time ({rehearsal.duration:.0f} s)")
     print(f"{'bias':<5} {'p50':>6} {'p95':>6} {'updates/s':>10} {'cues':>5} {'WER':>6} {'names right':>12}")
-    for bias in (True, False):
+    for bias in biases:
         read = window_reader(vocabulary_for(engagement) if bias else None, engine.model_info())
         figures = measure(RoomCaptions(room, read), tracks, rehearsal.duration)
         right = sum(plain(name) in plain(figures.text) for name in names)

@@ -21,7 +21,7 @@ from tests.browser.conftest import speaking_chromium
 from tests.browser.test_rooms import Tabs, join, keep_screenshot, wait_state
 from tests.factories.rooms import live_engagement, seat
 from tests.janus import AsgiServer, in_other_thread
-from virtualtrip.speech.captions.worker import CaptionWorker
+from virtualtrip.speech.captions.worker import CaptionWorker, caption_ports
 from virtualtrip.speech.models import Caption
 from virtualtrip.speech.rehearsal import Line, rehearse
 from virtualtrip.trips.enums import GroundRules, Role
@@ -106,7 +106,7 @@ def caption_worker(app_server: AsgiServer) -> Iterator[CaptionWorker]:
     from tests.janus import free_port
 
     first = free_port() % 1000 + 40000
-    running = RunningWorker(CaptionWorker("127.0.0.1", range(first, first + 20)))
+    running = RunningWorker(CaptionWorker("127.0.0.1", caption_ports((first, first + 19))))
     running.thread.start()
     yield running.worker
     running.stop()
@@ -169,3 +169,23 @@ def test_on_background_the_caption_names_the_briefer_by_the_attribution(
     kept = in_other_thread(lambda: list(Caption.objects.filter(engagement=engagement)))
     assert kept
     assert {c.speaker for c in kept} == {"SENIOR STATE DEPARTMENT OFFICIAL"}
+
+
+def test_two_speakers_in_one_room_are_both_captioned(
+    app_server: AsgiServer, caption_worker: CaptionWorker, speakers: Tabs, listeners: Tabs
+) -> None:
+    """Each voice has a port of its own and the next one for ffmpeg's RTCP: the second speaker's
+    voice was on the first one's RTCP port, and never heard."""
+    engagement = live_engagement()
+    first = seat(engagement, Role.PRINCIPAL, name="Avery Stone", title="Secretary of State", country="US")
+    second = seat(engagement, Role.COUNTERPART, name="Lucía Ferrer", title="Foreign Minister", country="MX")
+    listener = seat(engagement, Role.DELEGATION, name="Jo Park", title="Desk Officer", country="US")
+    for speaker in (first, second):
+        wait_state(join(speakers, app_server, speaker), "live")
+    page = listen(listeners, app_server, listener)
+
+    for label in ("AVERY STONE:", "LUCÍA FERRER:"):
+        said = page.locator("#caption-lines p[data-final='true']", has_text=label).filter(has_text=HEARD)
+        said.first.wait_for(timeout=CAPTION_TIMEOUT_MS)
+    kept = in_other_thread(lambda: {c.speaker for c in Caption.objects.filter(engagement=engagement)})
+    assert kept == {"AVERY STONE", "LUCÍA FERRER"}

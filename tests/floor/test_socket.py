@@ -326,3 +326,35 @@ def test_a_socket_gives_its_place_back_however_it_ends(briefing: Briefing, setti
         assert OPEN.open == {}
 
     run_async(run)
+
+
+def test_a_command_from_a_seat_replaced_without_its_event_closes_the_socket_and_changes_nothing(
+    briefing: Briefing, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The seat is looked at again with the command, in the command's own database work: a
+    revocation whose event never reached this process still stops the command."""
+    from virtualtrip.floor.consumers import FloorConsumer
+    from virtualtrip.rooms.actions import do_issue_join_link
+
+    isabel, moderator = claimed(briefing.journalists[0]), claimed(briefing.moderator)
+
+    async def ignored(self: Any, payload: dict[str, Any]) -> None:
+        return None
+
+    async def run() -> None:
+        hers = FloorSocket(isabel, briefing.engagement.pk)
+        await hers.open()
+        monkeypatch.setattr(FloorConsumer, "room_event", ignored)
+        await database_sync_to_async(do_issue_join_link)(
+            briefing.journalists[0], acting_user=None, reissue=True
+        )
+        await hers.socket.send_json_to({"type": "hand.raise", "id": "c1", "body": {}})
+        assert (await hers.socket.receive_output(timeout=5))["code"] == 4403
+        await hers.close()
+        console = FloorSocket(moderator, briefing.engagement.pk)
+        state = await console.open()
+        assert state["seq"] == 0
+        assert state["body"]["queue"] == []
+        await console.close()
+
+    run_async(run)

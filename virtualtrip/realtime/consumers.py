@@ -57,6 +57,10 @@ Handler = Any
 """A command handler: `(viewer, body) -> dict`, run in a worker thread; raises Refused."""
 
 
+class Unseated(Exception):
+    """The socket's browser no longer holds the seat it connected with."""
+
+
 Made = TypeVar("Made")
 
 
@@ -359,16 +363,18 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
                 in_response, ErrorCode.NOT_A_COMMAND, f"not a command: {first_problem(invalid)}"
             )
             return
-        if not await self._still_seated():
-            return
         handler = self.commands.get(command.type)
         if handler is None:
-            await self._answer_error(
-                command.id, ErrorCode.UNKNOWN_COMMAND, f"unknown command '{command.type}'"
-            )
+            if await self._still_seated():
+                await self._answer_error(
+                    command.id, ErrorCode.UNKNOWN_COMMAND, f"unknown command '{command.type}'"
+                )
             return
         try:
-            body = await database_sync_to_async(handler)(self.viewer, command.body)
+            body = await database_sync_to_async(self._seated_handling)(handler, command.body)
+        except Unseated:
+            await self._unseat()
+            return
         except Refused as refused:
             await self._answer_error(command.id, refused.code, refused.reason)
             return
@@ -378,15 +384,28 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         self.answers += 1
         await self.send_json({**envelope("ok", f"a{self.answers}", None, body), "in_response": command.id})
 
+    def _seated_handling(self, handler: Handler, body: Any) -> Any:
+        """The command's handling, once the seat is looked at again, in the same worker thread: a
+        command's one hop to the database, not two, on a loop that may be fanning out to thousands."""
+        if not self._holds_seat():
+            raise Unseated
+        return handler(self.viewer, body)
+
+    def _holds_seat(self) -> bool:
+        viewer = self.authenticate()
+        return viewer is not None and viewer == self.viewer
+
     async def _still_seated(self) -> bool:
         """Whether the browser still holds the seat it connected with (checked again before each
         command and on a revocation): a removed person or a replaced link loses the socket."""
-        viewer = await database_sync_to_async(self.authenticate)()
-        if viewer is not None and viewer == self.viewer:
+        if await database_sync_to_async(self._holds_seat)():
             return True
+        await self._unseat()
+        return False
+
+    async def _unseat(self) -> None:
         self.shut = True
         await self.close(CLOSE_DENIED)
-        return False
 
     async def room_event(self, payload: dict[str, Any]) -> None:
         """A seat's event from rooms: on a revocation or the room's end, look at the seat again."""

@@ -6,6 +6,8 @@ import asyncio
 import re
 from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
+from socket import AF_INET, SOCK_DGRAM
+from socket import socket as udp_socket
 from typing import Any, TypeVar
 
 import numpy as np
@@ -17,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError, connections
 from django.test import Client
 
-from tests.janus import run_async
+from tests.janus import free_port, run_async
 from tests.speech.conftest import import_script_trip
 from tests.speech.scripts import BACKGROUND, BRANDT, SHORT, ZIELINSKI
 from virtualtrip.rooms import queries as room_queries
@@ -27,14 +29,17 @@ from virtualtrip.rooms.models import Room
 from virtualtrip.rooms.seats import participant_seat
 from virtualtrip.speech.actions import do_keep_caption
 from virtualtrip.speech.audio import SAMPLE_RATE, Samples
+from virtualtrip.speech.captions import reading
 from virtualtrip.speech.captions import worker as worker_module
 from virtualtrip.speech.captions.events import CaptionChanged
 from virtualtrip.speech.captions.kept import captions_vtt
-from virtualtrip.speech.captions.reading import readers_on
+from virtualtrip.speech.captions.listening import Listener
 from virtualtrip.speech.captions.stream import CaptionStream, Reader
+from virtualtrip.speech.captions.window import WindowOptions
 from virtualtrip.speech.captions.worker import CaptionWorker, caption_ports, configured_worker, publishers
 from virtualtrip.speech.corrections import correct
 from virtualtrip.speech.models import Caption
+from virtualtrip.speech.problems import SpeechProblem
 from virtualtrip.speech.vocabulary import Vocabulary, vocabulary_for
 from virtualtrip.speech.words import Word
 from virtualtrip.trips.enums import GroundRules
@@ -252,28 +257,23 @@ def test_the_captions_script_writes_text_never_html() -> None:
 
 
 @pytest.mark.django_db
-def test_on_background_the_briefers_name_heard_is_written_as_the_attribution() -> None:
+def test_on_background_the_briefers_name_heard_is_written_as_the_attribution(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     engagement = import_script_trip(BACKGROUND)
+    prompts: list[str] = []
 
-    class Heard:
-        def __init__(self, start: float, end: float, word: str) -> None:
-            self.start, self.end, self.word, self.probability = start, end, word, 0.9
+    def heard(model: object, samples: Samples, options: WindowOptions) -> list[Word]:
+        prompts.append(options.prompt)
+        said = [(0.0, 0.3, " Thanks,"), (0.3, 0.6, " Tomasz"), (0.6, 1.0, " Zielinski.")]
+        return [Word(start, end, text, 0.9) for start, end, text in said]
 
-    class Segment:
-        words = [Heard(0.0, 0.3, " Thanks,"), Heard(0.3, 0.6, " Tomasz"), Heard(0.6, 1.0, " Zielinski.")]
-
-    class Model:
-        prompts: list[str] = []
-
-        def transcribe(self, samples: Samples, **options: Any) -> tuple[list[Segment], None]:
-            self.prompts.append(options["initial_prompt"] or "")
-            return [Segment()], None
-
-    fake = Model()
-    read = readers_on(fake, True)(vocabulary_for(engagement))
+    monkeypatch.setattr(reading, "read_window", heard)
+    read = reading.readers_on(object(), True)(vocabulary_for(engagement))
     text = "".join(w.text for w in read(loud(1.0), ""))
     assert text == f" Thanks, [{BACKGROUND.attribution}]."
-    assert all("Zieli" not in prompt for prompt in fake.prompts)
+    assert prompts
+    assert all("Zieli" not in prompt for prompt in prompts)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -496,15 +496,34 @@ def test_more_voices_than_ports_a_new_feed_id_and_the_room_ending(
 # Settings
 
 
-@pytest.mark.parametrize("ports", [(22000,), (22199, 22000), (0, 100), (22000, 70000), ("a", "b")])
+@pytest.mark.parametrize(
+    "ports", [(22000,), (22199, 22000), (22000, 22000), (0, 100), (22000, 70000), ("a", "b")]
+)
 def test_malformed_caption_ports_are_refused_with_the_setting_named(settings, ports) -> None:  # type: ignore[no-untyped-def]
     settings.SPEECH_CAPTION_PORTS = ports
     with pytest.raises(ImproperlyConfigured, match="VIRTUALTRIP_CAPTION_PORTS"):
         configured_worker()
 
 
-def test_caption_ports_are_the_range_named() -> None:
-    assert caption_ports((22000, 22002)) == range(22000, 22003)
+def test_caption_ports_are_every_other_port_of_the_range_each_with_the_next_one_beside_it() -> None:
+    assert list(caption_ports((22000, 22003))) == [22000, 22002]
+    assert list(caption_ports((22000, 22004))) == [22000, 22002]  # 22004 has no 22005 for its RTCP
+    assert len(caption_ports((22000, 22199))) == 100
+
+
+def test_two_voices_on_the_first_two_voice_ports_are_both_listened_to() -> None:
+    """ffmpeg binds a voice's port and the next one: voices side by side, the second was deaf."""
+    first = free_port() % 1000 + 44000
+    first -= first % 2
+    one, two = caption_ports((first, first + 3))
+
+    async def run() -> None:
+        async with Listener("127.0.0.1", one) as heard, Listener("127.0.0.1", two) as other:
+            await asyncio.sleep(1.0)
+            assert heard.running
+            assert other.running, await other.problem()
+
+    run_async(run)
 
 
 @pytest.mark.django_db
@@ -513,3 +532,19 @@ def test_on_background_from_the_start_the_stored_feed_says_nothing_of_the_name()
     room = briefer_publishing(engagement)
     voice = room_queries.feed_voices(room, [7])[7]
     assert ZIELINSKI.name not in voice.display
+
+
+def test_a_voice_port_already_taken_is_named_in_the_error() -> None:
+    taken = udp_socket(AF_INET, SOCK_DGRAM)
+    taken.bind(("127.0.0.1", 0))
+    port = taken.getsockname()[1]
+
+    async def run() -> None:
+        with pytest.raises(SpeechProblem, match=f"127.0.0.1:{port}: .*bind failed"):
+            async with Listener("127.0.0.1", port):
+                pass
+
+    try:
+        run_async(run)
+    finally:
+        taken.close()

@@ -81,6 +81,10 @@ class Listener:
             stderr=asyncio.subprocess.PIPE,
         )
         await asyncio.sleep(0.2)  # ffmpeg binds the port as it opens the SDP
+        if not self.running:
+            said = await self.problem()
+            await self.__aexit__()
+            raise SpeechProblem(f"captions could not listen on UDP {self.host}:{self.port}: {said}")
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -89,6 +93,11 @@ class Listener:
             with contextlib.suppress(ProcessLookupError):
                 await self._process.wait()
         shutil.rmtree(self._folder, ignore_errors=True)
+
+    @property
+    def running(self) -> bool:
+        """Whether ffmpeg is still listening (it stops at once when its port cannot be bound)."""
+        return self._process is not None and self._process.returncode is None
 
     async def chunks(self) -> AsyncIterator[Samples]:
         """The voice's samples as ffmpeg decodes them; ends when ffmpeg does."""

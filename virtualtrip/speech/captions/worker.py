@@ -314,18 +314,21 @@ def publishers(participants: object) -> set[int]:
 
 
 def caption_ports(ports: object) -> range:
-    """`SPEECH_CAPTION_PORTS` (first, last) as the range of UDP ports it names."""
+    """The voice ports of `SPEECH_CAPTION_PORTS` (first, last): every other port of the range, as
+    ffmpeg binds the port after a voice's for its RTCP (RTP's even and odd ports). Voices on two
+    ports side by side would not both be heard: the second one's ffmpeg could not bind its port."""
     if (
         not isinstance(ports, tuple | list)
         or len(ports) != 2
         or not all(type(port) is int for port in ports)
-        or not 1024 <= ports[0] <= ports[1] <= 65535
+        or not 1024 <= ports[0] < ports[1] <= 65535
     ):
         raise ImproperlyConfigured(
             f"SPEECH_CAPTION_PORTS (VIRTUALTRIP_CAPTION_PORTS) is {ports!r}: it must be two UDP ports "
-            "from 1024 to 65535, the first no higher than the last, as in 22000-22199"
+            "from 1024 to 65535, the first lower than the last (each voice takes two ports), "
+            "as in 22000-22199"
         )
-    return range(ports[0], ports[1] + 1)
+    return range(ports[0], ports[1], 2)
 
 
 def configured_worker() -> CaptionWorker:
