@@ -131,3 +131,25 @@ def test_last_breath_before_a_frame() -> None:
     assert last_pause(frames, 1, 6) == 2
     assert last_pause(frames, 3, len(frames)) == 7
     assert last_pause(frames, 4, len(frames)) is None
+
+
+class ForgetfulReader(BurstReader):
+    """Reads a window that starts after the stream's start otherwise: its first word as 'anders'."""
+
+    def __call__(self, samples: np.ndarray, before: str) -> list[Word]:
+        words = super().__call__(samples, before)
+        if before and words:
+            words[0] = Word(words[0].start, words[0].end, " anders")
+        return words
+
+
+def test_words_settled_before_a_long_stretch_is_cut_keep_their_spelling_in_the_next_cue() -> None:
+    reader = ForgetfulReader(WORDS)
+    pieces: list[tuple[str, float]] = []
+    for _ in range(20):
+        pieces += [("w", 0.3), ("", 0.2)]  # 10 s without a pause long enough to end a cue
+    finals = [u for u in run(CaptionStream(reader, max_window_s=6.0), audio(*pieces, ("", 1.0))) if u.final]
+    assert len(finals) >= 2
+    words = " ".join(u.text for u in finals).split()
+    assert len(words) == 20
+    assert "anders" not in words

@@ -4,8 +4,9 @@ Whisper reads a whole window at once, so a live caption reads the stretch of spe
 each `step_s` and shows the reading at once (a partial caption). A word is settled when two readings
 in a row agree on it and on every word before it (local agreement): settled words never change, so a
 caption does not flicker when the later reading hears the end of the window better. A cue ends when
-the voice falls silent, or when its stretch grows past `max_window_s` (then it ends at its last
-settled word and the rest starts the next cue; when nothing settles in twice that, at its end)."""
+the voice falls silent, or when its stretch grows past `max_window_s` (then it ends at the last
+breath before its last settled word, and the words after it start the next cue, those settled still
+settled; when nothing settles in twice that, at its end)."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,10 @@ window's clock."""
 SILENT_DBFS = -45.0
 FRAME_S = 0.03
 FRAME_SAMPLES = int(FRAME_S * SAMPLE_RATE)
+STEP_S = 0.5
+"""Read again twice a second: a reading of a few seconds takes 0.3-0.5 s on two cores (tiny.en), so
+a reader keeps up, and a word shows half a second sooner than at a step of a second (p95 2.0 s
+against 3.4 s on the rehearsed briefing, `docs/benchmarks.md`)."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,7 @@ class CaptionStream:
         self,
         read: Reader,
         *,
-        step_s: float = 1.0,
+        step_s: float = STEP_S,
         max_window_s: float = 6.0,
         silence_end_s: float = 0.5,
         breath_s: float = 0.15,
@@ -205,11 +210,13 @@ class CaptionStream:
 
     def _end_cue(self, until: int, skip: int) -> list[CaptionUpdate]:
         """End the cue with the words heard before sample `until` of the window, and forget the
-        window's first `skip` samples. Later words stay guesses, to be agreed on in the next cue."""
+        window's first `skip` samples. Later words start the next cue as they were: settled ones
+        stay settled (a window that starts at the cut reads them afresh, often otherwise: "will
+        ships" read again as "we'll ship"), guesses stay guesses, to be agreed on."""
         ends = (self._audio_start + until) / SAMPLE_RATE
         words = [w for w in self._settled + self._guess if w.middle < ends]
-        self._guess = [w for w in self._settled + self._guess if w.middle >= ends]
-        self._settled = []
+        self._settled = [w for w in self._settled if w.middle >= ends]
+        self._guess = [w for w in self._guess if w.middle >= ends]
         self._skip(skip)
         if not words:
             return []
