@@ -331,8 +331,8 @@ def test_a_socket_gives_its_place_back_however_it_ends(briefing: Briefing, setti
 def test_a_command_from_a_seat_replaced_without_its_event_closes_the_socket_and_changes_nothing(
     briefing: Briefing, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The seat is looked at again with the command, in the command's own database work: a
-    revocation whose event never reached this process still stops the command."""
+    """The seat is looked at again with each command, in the same hop as its handling: a revocation
+    whose event never reached this process still stops the command."""
     from virtualtrip.floor.consumers import FloorConsumer
     from virtualtrip.rooms.actions import do_issue_join_link
 

@@ -385,8 +385,10 @@ class ResumableConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         await self.send_json({**envelope("ok", f"a{self.answers}", None, body), "in_response": command.id})
 
     def _seated_handling(self, handler: Handler, body: Any) -> Any:
-        """The command's handling, once the seat is looked at again, in the same worker thread: a
-        command's one hop to the database, not two, on a loop that may be fanning out to thousands."""
+        """The command's handling, once the seat is looked at again, in the same hop to the worker
+        thread: one hop a command, not two, on a loop that may be fanning out to thousands. (The look
+        is not in the handler's transaction: a revocation committed between the two lets this one
+        command through, as it would a moment earlier.)"""
         if not self._holds_seat():
             raise Unseated
         return handler(self.viewer, body)

@@ -497,7 +497,8 @@ def test_more_voices_than_ports_a_new_feed_id_and_the_room_ending(
 
 
 @pytest.mark.parametrize(
-    "ports", [(22000,), (22199, 22000), (22000, 22000), (0, 100), (22000, 70000), ("a", "b")]
+    "ports",
+    [(22000,), (22199, 22000), (22000, 22000), (22001, 22002), (0, 100), (22000, 70000), ("a", "b")],
 )
 def test_malformed_caption_ports_are_refused_with_the_setting_named(settings, ports) -> None:  # type: ignore[no-untyped-def]
     settings.SPEECH_CAPTION_PORTS = ports
@@ -509,6 +510,7 @@ def test_caption_ports_are_every_other_port_of_the_range_each_with_the_next_one_
     assert list(caption_ports((22000, 22003))) == [22000, 22002]
     assert list(caption_ports((22000, 22004))) == [22000, 22002]  # 22004 has no 22005 for its RTCP
     assert len(caption_ports((22000, 22199))) == 100
+    assert list(caption_ports((22001, 22004))) == [22002]  # even ports for RTP, as RTP has it
 
 
 def test_two_voices_on_the_first_two_voice_ports_are_both_listened_to() -> None:

@@ -99,6 +99,11 @@ class Listener:
         """Whether ffmpeg is still listening (it stops at once when its port cannot be bound)."""
         return self._process is not None and self._process.returncode is None
 
+    @property
+    def failed(self) -> bool:
+        """Whether ffmpeg stopped on its own, with an error."""
+        return self._process is not None and self._process.returncode not in (None, 0)
+
     async def chunks(self) -> AsyncIterator[Samples]:
         """The voice's samples as ffmpeg decodes them; ends when ffmpeg does."""
         if self._process is None or self._process.stdout is None:

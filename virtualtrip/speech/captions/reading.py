@@ -18,7 +18,7 @@ SHORTEST_S = 0.3
 def window_reader(vocabulary: Vocabulary | None, info: ModelInfo) -> Reader:
     """A `Reader` on the model `info` names, told the room's names (prompt and correction pass) and
     the words just before the window. Greedy (beam 1) on an encoder input as long as the window
-    (`window.read_window`): a live caption is read again each second, and a beam of three takes
+    (`window.read_window`): a live caption is read again twice a second, and a beam of three takes
     twice as long for little gain on a window this short."""
     return readers_on(load_model(info), info.english_only)(vocabulary)
 

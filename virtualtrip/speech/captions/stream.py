@@ -25,8 +25,9 @@ FRAME_S = 0.03
 FRAME_SAMPLES = int(FRAME_S * SAMPLE_RATE)
 STEP_S = 0.5
 """Read again twice a second: a reading of a few seconds takes 0.3-0.5 s on two cores (tiny.en), so
-a reader keeps up, and a word shows half a second sooner than at a step of a second (p95 2.0 s
-against 3.4 s on the rehearsed briefing, `docs/benchmarks.md`)."""
+one voice speaking keeps up (two at once wait on each other, and catch up at their next step), and a
+word shows half a second sooner than at a step of a second (p95 2.0 s against 3.4 s on the rehearsed
+briefing, `docs/benchmarks.md`)."""
 
 
 @dataclass(frozen=True)
@@ -206,17 +207,20 @@ class CaptionStream:
         settled_frame = self._sample(self._settled[-1].end) // FRAME_SAMPLES
         breath = last_pause(frames, self._breath, settled_frame + 1)
         cut = breath * FRAME_SAMPLES if breath is not None else self._sample(self._settled[-1].end)
-        return self._end_cue(cut, cut)
+        return self._end_cue(cut, cut, keep_settled=True)
 
-    def _end_cue(self, until: int, skip: int) -> list[CaptionUpdate]:
+    def _end_cue(self, until: int, skip: int, *, keep_settled: bool = False) -> list[CaptionUpdate]:
         """End the cue with the words heard before sample `until` of the window, and forget the
-        window's first `skip` samples. Later words start the next cue as they were: settled ones
-        stay settled (a window that starts at the cut reads them afresh, often otherwise: "will
-        ships" read again as "we'll ship"), guesses stay guesses, to be agreed on."""
+        window's first `skip` samples. Later words are guesses for the next cue, to be agreed on;
+        with `keep_settled` (a long stretch cut at a breath, speech on both sides of the cut) the
+        settled ones stay settled: a window that starts at the cut reads them afresh, often
+        otherwise ("will ships" read again as "we'll ship"). After a pause they are not kept: a
+        word settled inside the pause is whisper's, not the speaker's."""
         ends = (self._audio_start + until) / SAMPLE_RATE
         words = [w for w in self._settled + self._guess if w.middle < ends]
-        self._settled = [w for w in self._settled if w.middle >= ends]
-        self._guess = [w for w in self._guess if w.middle >= ends]
+        later = [w for w in self._settled + self._guess if w.middle >= ends]
+        self._settled = [w for w in self._settled if w.middle >= ends] if keep_settled else []
+        self._guess = later[len(self._settled) :]
         self._skip(skip)
         if not words:
             return []

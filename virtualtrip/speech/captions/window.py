@@ -1,14 +1,18 @@
 """One live caption window read on an encoder input as long as the window, not whisper's 30 s.
 
 faster-whisper's `transcribe` pads every window to 30 s of features before the encoder, whatever
-its length, so a 4 s window costs the encoder as much as a 30 s one (on two cores, tiny.en: 0.49 s
-against 0.03 s); a live caption reads its window again every second, and the encoder's fixed cost
-was most of a caption's latency. CTranslate2's Whisper encodes a shorter input; this reads the
+its length, so a 4 s window costs the encoder as much as a 30 s one (on two cores, tiny.en, the
+encoder alone: 0.49 s on 30 s of input, 0.07 s on 10 s); a live caption reads its window again
+twice a second, and the encoder's fixed cost was most of a caption's latency (a whole reading: 0.81 s
+against 0.36 s, docs/benchmarks.md). CTranslate2's Whisper encodes a shorter input; this reads the
 window that way: voice activity (Silero, as `transcribe` does) finds the speech in it, the speech
 and a little silence after it are encoded, decoded greedily without timestamps (a caption window
 is one segment) and its words are timed by the cross-attention alignment (`align`), as
-`word_timestamps` does in `transcribe`."""
+`word_timestamps` does in `transcribe`. In place of `transcribe`'s `hallucination_silence_threshold`,
+only the speech the voice activity found is read, and a reading whisper takes for no speech, or one
+that repeats itself, is dropped whole (`transcribe` at one temperature would keep it)."""
 
+import functools
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +49,7 @@ class WindowOptions:
 
 def read_window(model: Any, samples: Samples, options: WindowOptions) -> list[Word]:
     """The words said in `samples` (16 kHz), on the window's clock; none where no one speaks."""
+    samples = np.nan_to_num(np.asarray(samples, dtype=np.float32))
     speech = _speech_span(samples)
     if speech is None:
         return []
@@ -76,15 +81,21 @@ def _padded(features: np.ndarray, frames: int) -> np.ndarray:
     return padded
 
 
+@functools.lru_cache(maxsize=4)
 def _tokenizer(model: Any) -> Any:
     from faster_whisper.tokenizer import Tokenizer
 
     return Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en")
 
 
-def _decode(model: Any, tokenizer: Any, encoded: Any, options: WindowOptions) -> list[int]:
+@functools.lru_cache(maxsize=4)
+def _suppressed(tokenizer: Any) -> list[int]:
     from faster_whisper.transcribe import get_suppressed_tokens
 
+    return list(get_suppressed_tokens(tokenizer, [-1]))
+
+
+def _decode(model: Any, tokenizer: Any, encoded: Any, options: WindowOptions) -> list[int]:
     before = tokenizer.encode(" " + options.prompt.strip()) if options.prompt.strip() else []
     prompt = model.get_prompt(tokenizer, before[-(model.max_length // 2 - 1) :], without_timestamps=True)
     result = model.model.generate(
@@ -97,7 +108,7 @@ def _decode(model: Any, tokenizer: Any, encoded: Any, options: WindowOptions) ->
         return_scores=True,
         return_no_speech_prob=True,
         suppress_blank=True,
-        suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
+        suppress_tokens=_suppressed(tokenizer),
     )[0]
     tokens = [token for token in result.sequences_ids[0] if token < tokenizer.eot]
     logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)

@@ -153,6 +153,9 @@ class Voice:
             stream_id = await forward_audio(room, self.feed, self.host, self.port, listener.srtp_key)
             try:
                 await self._caption(listener)
+                if listener.failed:  # ffmpeg stopped on its own: logged, and the voice tried again
+                    said = await listener.problem()
+                    raise SpeechProblem(f"captions: listening on UDP {self.port} stopped: {said}")
             finally:
                 with contextlib.suppress(JanusError):
                     await asyncio.shield(stop_forward(room, self.feed, stream_id))
@@ -314,21 +317,21 @@ def publishers(participants: object) -> set[int]:
 
 
 def caption_ports(ports: object) -> range:
-    """The voice ports of `SPEECH_CAPTION_PORTS` (first, last): every other port of the range, as
-    ffmpeg binds the port after a voice's for its RTCP (RTP's even and odd ports). Voices on two
+    """The voice ports of `SPEECH_CAPTION_PORTS` (first, last): the range's even ports, each with the
+    odd one after it, as ffmpeg binds the port after a voice's for its RTCP. Voices on two
     ports side by side would not both be heard: the second one's ffmpeg could not bind its port."""
     if (
         not isinstance(ports, tuple | list)
         or len(ports) != 2
         or not all(type(port) is int for port in ports)
-        or not 1024 <= ports[0] < ports[1] <= 65535
+        or not 1024 <= ports[0] + ports[0] % 2 < ports[1] <= 65535
     ):
         raise ImproperlyConfigured(
             f"SPEECH_CAPTION_PORTS (VIRTUALTRIP_CAPTION_PORTS) is {ports!r}: it must be two UDP ports "
-            "from 1024 to 65535, the first lower than the last (each voice takes two ports), "
+            "from 1024 to 65535 holding an even port and the one after it (each voice takes two), "
             "as in 22000-22199"
         )
-    return range(ports[0], ports[1], 2)
+    return range(ports[0] + ports[0] % 2, ports[1], 2)
 
 
 def configured_worker() -> CaptionWorker:
