@@ -218,9 +218,12 @@ class CaptionStream:
         word settled inside the pause is whisper's, not the speaker's."""
         ends = (self._audio_start + until) / SAMPLE_RATE
         words = [w for w in self._settled + self._guess if w.middle < ends]
-        later = [w for w in self._settled + self._guess if w.middle >= ends]
-        self._settled = [w for w in self._settled if w.middle >= ends] if keep_settled else []
-        self._guess = later[len(self._settled) :]
+        settled_later = [w for w in self._settled if w.middle >= ends]
+        guessed_later = [w for w in self._guess if w.middle >= ends]
+        if keep_settled:
+            self._settled, self._guess = settled_later, guessed_later
+        else:
+            self._settled, self._guess = [], settled_later + guessed_later
         self._skip(skip)
         if not words:
             return []

@@ -13,7 +13,6 @@ only the speech the voice activity found is read, and a reading whisper takes fo
 that repeats itself, is dropped whole (`transcribe` at one temperature would keep it)."""
 
 import functools
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +48,8 @@ class WindowOptions:
 
 def read_window(model: Any, samples: Samples, options: WindowOptions) -> list[Word]:
     """The words said in `samples` (16 kHz), on the window's clock; none where no one speaks."""
+    from faster_whisper.audio import pad_or_trim
+
     samples = np.nan_to_num(np.asarray(samples, dtype=np.float32))
     speech = _speech_span(samples)
     if speech is None:
@@ -56,7 +57,8 @@ def read_window(model: Any, samples: Samples, options: WindowOptions) -> list[Wo
     start, end = speech
     features = model.feature_extractor(samples[start:end])
     content = min(features.shape[-1] - 1, WHISPER_FRAMES)
-    encoded = model.encode(_padded(features[:, :content], max(SHORTEST_FRAMES, content + TAIL_FRAMES)))
+    frames = min(max(SHORTEST_FRAMES, content + TAIL_FRAMES), WHISPER_FRAMES)
+    encoded = model.encode(pad_or_trim(features[:, :content], frames))
     tokenizer = _tokenizer(model)
     tokens = _decode(model, tokenizer, encoded, options)
     if not tokens:
@@ -71,14 +73,6 @@ def _speech_span(samples: Samples) -> tuple[int, int] | None:
     if not found:
         return None
     return int(found[0]["start"]), int(found[-1]["end"])
-
-
-def _padded(features: np.ndarray, frames: int) -> np.ndarray:
-    frames = min(frames, WHISPER_FRAMES)
-    padded = np.zeros((features.shape[0], frames), dtype=np.float32)
-    kept = min(frames, features.shape[-1])
-    padded[:, :kept] = features[:, :kept]
-    return padded
 
 
 @functools.lru_cache(maxsize=4)
@@ -96,6 +90,8 @@ def _suppressed(tokenizer: Any) -> list[int]:
 
 
 def _decode(model: Any, tokenizer: Any, encoded: Any, options: WindowOptions) -> list[int]:
+    from faster_whisper.transcribe import get_compression_ratio
+
     before = tokenizer.encode(" " + options.prompt.strip()) if options.prompt.strip() else []
     prompt = model.get_prompt(tokenizer, before[-(model.max_length // 2 - 1) :], without_timestamps=True)
     result = model.model.generate(
@@ -114,12 +110,7 @@ def _decode(model: Any, tokenizer: Any, encoded: Any, options: WindowOptions) ->
     logprob = result.scores[0] * len(tokens) / (len(tokens) + 1)
     if result.no_speech_prob > NO_SPEECH and logprob < LOW_LOGPROB:
         return []
-    return [] if _compression(tokenizer.decode(tokens)) > REPETITIVE else tokens
-
-
-def _compression(text: str) -> float:
-    data = text.strip().encode()
-    return len(data) / len(zlib.compress(data)) if data else 0.0
+    return [] if get_compression_ratio(tokenizer.decode(tokens).strip()) > REPETITIVE else tokens
 
 
 def _timed(
