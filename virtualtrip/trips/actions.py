@@ -175,6 +175,7 @@ def _sync_engagements(
             queue_policy=spec.questions.order,
             queue_priority=list(spec.questions.priority),
             terms=list(spec.terms),
+            languages=list(spec.languages),
         ):
             changed.append(engagement)
         engagements.append(engagement)

@@ -133,6 +133,13 @@ class Engagement(models.Model):
     terms = models.JSONField(
         default=list, blank=True, help_text="Names its recording may say, beyond the trip's."
     )
+    languages = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_languages],
+        help_text="ISO 639-1 codes of its interpretation channels; empty: the destination's and the "
+        "participants' languages.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

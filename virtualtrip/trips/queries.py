@@ -314,3 +314,37 @@ class QuestionOrder:
 
 def question_order(engagement: Engagement) -> QuestionOrder:
     return QuestionOrder(QueuePolicy(engagement.queue_policy), tuple(engagement.queue_priority))
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    person_id: int
+    name: str
+    source: str
+    """The language they interpret from (the first of their pair)."""
+    target: str
+    """The language they speak into: their channel (the last of their pair)."""
+
+
+def engagement_languages(engagement: Engagement) -> list[str]:
+    """The languages of the engagement's interpretation channels, in order: those the trip file names
+    for it, or else the destination's, then its participants' in the file's order."""
+    if engagement.languages:
+        return list(engagement.languages)
+    codes = list(engagement.destination.languages)
+    for participant in engagement.participants.select_related("person").order_by("position"):
+        codes += participant.person.languages
+    return list(dict.fromkeys(codes))
+
+
+def list_interpreters(engagement_id: int) -> list[Interpreter]:
+    """The engagement's interpreters with a language pair, in the file's order (the import refuses
+    an interpreter without one; an admin edit may still leave one, who then has no channel)."""
+    participants = Participant.objects.filter(engagement_id=engagement_id, role=Role.INTERPRETER)
+    found = []
+    for participant in participants.select_related("person").order_by("position"):
+        pair = list(dict.fromkeys(participant.person.languages))
+        if len(pair) >= 2:
+            person = participant.person
+            found.append(Interpreter(person.pk, person.name, source=pair[0], target=pair[-1]))
+    return found

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from virtualtrip.trips.bulk import cyclic_gc_paused
-from virtualtrip.trips.enums import LOCAL_HOURS_ROLES
+from virtualtrip.trips.enums import LOCAL_HOURS_ROLES, Role
 from virtualtrip.trips.times import get_zone, parse_moment
 from virtualtrip.trips.tripfile import FORMAT, source
 from virtualtrip.trips.tripfile.problems import LineMap, Path, Problem, Severity, TripFileError, shown
@@ -181,6 +181,7 @@ def _plan_engagements(spec: TripFileSpec, lines: LineMap) -> tuple[list[PlannedE
                 continue
             planned.append(PlannedEngagement(engagement, d, e, starts, ends, zone_name, path, embargo))
             problems += _repeated_participants(engagement, path, lines)
+            problems += _interpreters(engagement, spec, path, lines)
     return planned, problems
 
 
@@ -270,6 +271,39 @@ def _repeated_participants(engagement: EngagementSpec, path: Path, lines: LineMa
                 )
             )
         seen.add(participant.person)
+    return problems
+
+
+def _interpreters(
+    engagement: EngagementSpec, spec: TripFileSpec, path: Path, lines: LineMap
+) -> list[Problem]:
+    """An interpreter's languages are the pair they work in, `[from, into]`: the channel they speak
+    into is the last, and it must be one of the engagement's languages when the file names them."""
+    people = {person.id: person for person in spec.people}
+    problems = []
+    for i, participant in enumerate(engagement.participants):
+        person = people.get(participant.person)
+        if participant.role != Role.INTERPRETER or person is None:
+            continue
+        place = lines.line_of((*path, "participants", i))
+        pair = list(dict.fromkeys(person.languages))
+        if len(pair) < 2:
+            problems.append(
+                Problem(
+                    place,
+                    f"interpreter '{person.id}' in engagement '{engagement.id}' needs a language pair, "
+                    f"the language they interpret from and the one they speak into: languages: [es, en] "
+                    f"on the person (now: {list(person.languages)})",
+                )
+            )
+        elif engagement.languages and pair[-1] not in engagement.languages:
+            problems.append(
+                Problem(
+                    place,
+                    f"interpreter '{person.id}' speaks into '{pair[-1]}', which is not one of engagement "
+                    f"'{engagement.id}''s languages ({', '.join(engagement.languages)})",
+                )
+            )
     return problems
 
 

@@ -122,6 +122,7 @@ def _engagement(engagement: Engagement, destination: Destination) -> dict[str, A
     if questions:
         item["questions"] = questions
     item["terms"] = list(engagement.terms)
+    item["languages"] = list(engagement.languages)
     item |= {
         "participants": [
             {"person": p.person.key, "role": p.role}

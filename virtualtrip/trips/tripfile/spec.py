@@ -227,6 +227,11 @@ class EngagementSpec(Spec):
     ground_rules: GroundRulesSpec = GroundRulesSpec()
     questions: QuestionsSpec = QuestionsSpec()
     terms: Terms = []
+    languages: list[LanguageCode] = Field(
+        default=[],
+        description="The languages of its interpretation channels; defaults to the destination's and "
+        "the participants' languages",
+    )
     participants: list[ParticipantSpec] = []
 
 
