@@ -14,11 +14,19 @@ from django.utils.translation import gettext_noop
 
 from virtualtrip.realtime import send_event_on_commit
 from virtualtrip.realtime.protocol import ErrorCode
-from virtualtrip.rooms import protocol, signals
+from virtualtrip.rooms import channels, protocol, signals
 from virtualtrip.rooms.enums import AdmissionState, RecordingState
 from virtualtrip.rooms.janus.servers import pick_server
 from virtualtrip.rooms.links import FIRST_VERSION, join_link_path, read_join_token
-from virtualtrip.rooms.models import Admission, JoinPass, LiveFeed, PublishingGrant, RecordingTrack, Room
+from virtualtrip.rooms.models import (
+    Admission,
+    ChannelShift,
+    JoinPass,
+    LiveFeed,
+    PublishingGrant,
+    RecordingTrack,
+    Room,
+)
 from virtualtrip.rooms.queries import (
     PassReason,
     PassRefused,
@@ -31,6 +39,7 @@ from virtualtrip.rooms.queries import (
 )
 from virtualtrip.rooms.recordings import TrackFile, room_folder
 from virtualtrip.rooms.seats import Seat, person_seat_key
+from virtualtrip.trips.enums import Role
 from virtualtrip.trips.models import Engagement, Participant, Person
 
 
@@ -203,6 +212,7 @@ def do_end_room(room: Room, *, acting: str) -> Room:
         if room.engagement.record and room.recording == RecordingState.NOT_RECORDED:
             room.recording = RecordingState.PENDING
         room.save(update_fields=["ended_at", "ended_by", "recording"])
+        ChannelShift.objects.filter(room=room, ended_at__isnull=True).update(ended_at=room.ended_at)
     send_event_on_commit(protocol.room_group(room.engagement_id), protocol.RoomEnded(by=acting))
     return room
 
@@ -432,6 +442,7 @@ def do_note_talking(
     send_event_on_commit(protocol.room_group(engagement_id), event)
 
 
+@transaction.atomic
 def do_note_live_feed(room: Room, feed: int, seat: Seat, at: datetime) -> None:
     """A seat joined the room's Janus as publisher `feed`: note whose voice the feed carries. A
     person's display is not kept (their name, to a briefer who goes on background later: who they are
@@ -446,3 +457,64 @@ def do_note_live_feed(room: Room, feed: int, seat: Seat, at: datetime) -> None:
             "joined_at": at,
         },
     )
+    if seat.role == Role.INTERPRETER and seat.person_id is not None:
+        _interpreter_arrived(room, seat.person_id, at)
+
+
+def _interpreter_arrived(room: Room, person_id: int, at: datetime) -> None:
+    """An interpreter's feed is new: every page learns it, and a channel nobody is live on goes live
+    with them (the first of a booth to join speaks first)."""
+    channel = channels.channel_of(room.engagement, person_id)
+    if channel is None:
+        return
+    Room.objects.select_for_update().filter(pk=room.pk).first()
+    if not ChannelShift.objects.filter(room=room, language=channel.language, ended_at__isnull=True).exists():
+        ChannelShift.objects.create(room=room, language=channel.language, person_id=person_id, started_at=at)
+    _channels_changed(room)
+
+
+def _channels_changed(room: Room) -> None:
+    event = protocol.ChannelsChanged.model_validate(
+        {"channels": channels.channels_part(room.engagement, room)}
+    )
+    send_event_on_commit(protocol.room_group(room.engagement_id), event)
+
+
+def check_take_channel(seat: Seat, person_id: int | None = None) -> None:
+    """An interpreter takes their channel live (`person_id` None), or the one live hands it over to a
+    booth partner. Nobody else speaks into a channel: the pages play only who this says is live."""
+    engagement = Engagement.objects.get(pk=seat.engagement_id)
+    channel = channels.channel_of(engagement, seat.person_id) if seat.person_id is not None else None
+    if seat.role != Role.INTERPRETER or channel is None or seat.person_id is None:
+        raise RoomActionRefused(_("Only the interpreters of a channel speak into it."))
+    room = Room.objects.filter(engagement_id=seat.engagement_id, ended_at__isnull=True).first()
+    if room is None:
+        raise RoomActionRefused(_("The meeting is not on: there is no channel to take."), ErrorCode.NOT_OPEN)
+    taker = seat.person_id if person_id is None else person_id
+    if not any(interpreter.person_id == taker for interpreter in channel.interpreters):
+        raise RoomActionRefused(
+            _("Hand the channel over to a partner of your booth: this person does not interpret into it."),
+            ErrorCode.NOT_FOUND,
+        )
+    live = channels.live_shifts(room).get(channel.language)
+    if person_id is not None and (live is None or live.person_id != seat.person_id):
+        refusal = _("Only the interpreter live on the channel hands it over.")
+        raise RoomActionRefused(refusal, ErrorCode.CONFLICT)
+    do_put_on_air(room, channel.language, taker, timezone.now())
+
+
+@transaction.atomic
+def do_put_on_air(room: Room, language: str, person_id: int, at: datetime) -> bool:
+    """`person_id` is live on the room's `language` channel from `at`: the shift of whoever was ends
+    at the same instant, so the channel is never without a voice in between. False (and nothing sent)
+    when they already are. Side effects: `channels.changed` to the room."""
+    Room.objects.select_for_update().filter(pk=room.pk).first()
+    live = ChannelShift.objects.filter(room=room, language=language, ended_at__isnull=True).first()
+    if live is not None and live.person_id == person_id:
+        return False
+    if live is not None:
+        live.ended_at = at
+        live.save(update_fields=["ended_at"])
+    ChannelShift.objects.create(room=room, language=language, person_id=person_id, started_at=at)
+    _channels_changed(room)
+    return True

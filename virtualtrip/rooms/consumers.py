@@ -20,7 +20,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
 
 from virtualtrip.realtime.protocol import ErrorCode, first_problem
-from virtualtrip.rooms import actions, ending, live, protocol, queries
+from virtualtrip.rooms import actions, channels, ending, live, protocol, queries
 from virtualtrip.rooms.access import Arrival, arrive
 from virtualtrip.rooms.enums import AdmissionState, RecordingState, RoomStatus
 from virtualtrip.rooms.janus.client import JanusError
@@ -385,6 +385,7 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
             "admission": self.arrival.admission,
             "waiting": [{"person": w.person_id, "display": w.display} for w in waiting],
             "publishing": {"audio": audio, "video": video},
+            **channels.seat_part(seat),
         }
 
     async def _send(
@@ -466,6 +467,13 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
             ending.process_soon(room.pk)
         return {}
 
+    async def take_channel(self, command: protocol.Command) -> dict[str, Any]:
+        person = None
+        if command.type == "channel.hand_over":
+            person = protocol.PersonBody.model_validate(command.body).person
+        await database_sync_to_async(actions.check_take_channel)(self.arrival.seat, person)
+        return {}
+
     async def room_event(self, payload: dict[str, Any]) -> None:
         if self.shut:
             return
@@ -489,4 +497,6 @@ COMMANDS = {
     "lobby.admit": RoomControlConsumer.decide,
     "lobby.refuse": RoomControlConsumer.decide,
     "room.end": RoomControlConsumer.end,
+    "channel.take": RoomControlConsumer.take_channel,
+    "channel.hand_over": RoomControlConsumer.take_channel,
 }

@@ -162,3 +162,30 @@ class LiveFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display} on feed {self.feed}"
+
+
+class ChannelShift(models.Model):
+    """One interpreter live on a language channel of the room, from when to when. The open shift
+    (no end) is who the channel's listeners hear; the shifts together are the channel's record, which
+    its recording and transcript are lined up on."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="channel_shifts")
+    language = models.CharField(max_length=8, help_text="ISO 639-1: the language spoken into the channel.")
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="channel_shifts"
+    )
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room", "language"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_interpreter_live_per_channel",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} on {self.language} from {self.started_at:%H:%M:%S}"

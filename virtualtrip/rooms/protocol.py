@@ -69,6 +69,27 @@ class TalkingChanged(Strict):
     feed: int | None = None
 
 
+class ChannelInterpreterBody(Strict):
+    person: int
+    feed: int | None
+
+
+class ChannelBody(Strict):
+    language: str
+    name: str
+    interpreters: list[ChannelInterpreterBody]
+    on_air: int | None
+    """The interpreter the channel's listeners hear now; None while nobody is live on it."""
+
+
+class ChannelsChanged(Strict):
+    """To the room: the interpretation channels, whole, when an interpreter joins the media or one
+    takes a channel live (docs/rooms.md, "Interpretation")."""
+
+    type: Literal["channels.changed"] = "channels.changed"
+    channels: list[ChannelBody]
+
+
 def room_group(engagement_id: int) -> str:
     return f"room-{engagement_id}"
 

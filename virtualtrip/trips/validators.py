@@ -79,6 +79,12 @@ def country_name(code: str) -> str:
     return str(getattr(country, "common_name", country.name))
 
 
+def language_name(code: str) -> str:
+    """A language's English name ("Nepali"), or the code when pycountry does not know it."""
+    language = pycountry.languages.get(alpha_2=code)
+    return str(language.name) if language is not None else code
+
+
 def language_codes() -> list[str]:
     return [lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")]
 

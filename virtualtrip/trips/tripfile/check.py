@@ -278,7 +278,8 @@ def _interpreters(
     engagement: EngagementSpec, spec: TripFileSpec, path: Path, lines: LineMap
 ) -> list[Problem]:
     """An interpreter's languages are the pair they work in, `[from, into]`: the channel they speak
-    into is the last, and it must be one of the engagement's languages when the file names them."""
+    into is the last, and it must be one of the engagement's languages when the file names them.
+    Without a pair they have no channel: a warning, since files made before channels have none."""
     people = {person.id: person for person in spec.people}
     problems = []
     for i, participant in enumerate(engagement.participants):
@@ -291,9 +292,10 @@ def _interpreters(
             problems.append(
                 Problem(
                     place,
-                    f"interpreter '{person.id}' in engagement '{engagement.id}' needs a language pair, "
-                    f"the language they interpret from and the one they speak into: languages: [es, en] "
-                    f"on the person (now: {list(person.languages)})",
+                    f"interpreter '{person.id}' in engagement '{engagement.id}' has no channel: it needs "
+                    f"a language pair, the language they interpret from and the one they speak into: "
+                    f"languages: [es, en] on the person (now: {list(person.languages)})",
+                    Severity.WARNING,
                 )
             )
         elif engagement.languages and pair[-1] not in engagement.languages:

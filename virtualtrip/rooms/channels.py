@@ -1,0 +1,109 @@
+"""An engagement's interpretation channels as the room's pages see them.
+
+A channel is a language with at least one interpreter speaking into it. Interpreters publish audio
+only, as ordinary publishers of the room's VideoRoom; what makes a publisher a channel's is the
+server's word, never the page's: the person behind the feed (`LiveFeed`, noted by the proxy) is one
+of the engagement's interpreters into that language. Every page hears the floor; a page tuned to a
+channel plays the one interpreter live on it (`ChannelShift`) at full level and the floor under it.
+See docs/rooms.md, "Interpretation".
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import get_language_info
+
+from virtualtrip.rooms.models import ChannelShift, LiveFeed, Room
+from virtualtrip.rooms.seats import Seat
+from virtualtrip.trips.enums import Role
+from virtualtrip.trips.models import Engagement
+from virtualtrip.trips.queries import Interpreter, engagement_languages, list_interpreters
+from virtualtrip.trips.validators import language_name
+
+
+def autonym(code: str) -> str:
+    """A language's name in itself, as a channel picker shows it ("Español", "Français")."""
+    try:
+        name = str(get_language_info(code)["name_local"])
+    except KeyError:
+        name = language_name(code)
+    return name[:1].upper() + name[1:]
+
+
+@dataclass(frozen=True)
+class Channel:
+    language: str
+    interpreters: list[Interpreter]
+
+
+def list_channels(engagement: Engagement) -> list[Channel]:
+    """The engagement's channels in the order of its languages; a language nobody interprets into
+    has none. An interpreter into a language the engagement no longer names (an admin edit) still
+    has their channel, after the others."""
+    interpreters = list_interpreters(engagement.pk)
+    targets = [interpreter.target for interpreter in interpreters]
+    order = [code for code in engagement_languages(engagement) if code in targets]
+    order += [code for code in dict.fromkeys(targets) if code not in order]
+    return [Channel(code, [i for i in interpreters if i.target == code]) for code in order]
+
+
+def channel_of(engagement: Engagement, person_id: int) -> Channel | None:
+    """The channel this person speaks into, when they are one of the engagement's interpreters."""
+    for channel in list_channels(engagement):
+        if any(interpreter.person_id == person_id for interpreter in channel.interpreters):
+            return channel
+    return None
+
+
+def live_shifts(room: Room | None) -> dict[str, ChannelShift]:
+    if room is None:
+        return {}
+    return {shift.language: shift for shift in ChannelShift.objects.filter(room=room, ended_at__isnull=True)}
+
+
+def latest_feeds(room: Room | None, people: list[int]) -> dict[int, int]:
+    """Each person's latest publisher id in the room's Janus (a rejoin gives a new one)."""
+    if room is None or not people:
+        return {}
+    rows = LiveFeed.objects.filter(room=room, person_id__in=people).order_by("joined_at", "pk")
+    return {row.person_id: row.feed for row in rows if row.person_id is not None}
+
+
+def channels_part(engagement: Engagement, room: Room | None) -> list[dict[str, Any]]:
+    """What every page gets: each channel's language, its name, its interpreters' feeds and who is
+    live. No interpreter's name: a press seat has no need of it."""
+    channels = list_channels(engagement)
+    people = [i.person_id for channel in channels for i in channel.interpreters]
+    feeds = latest_feeds(room, people)
+    live = live_shifts(room)
+    return [
+        {
+            "language": channel.language,
+            "name": autonym(channel.language),
+            "interpreters": [
+                {"person": i.person_id, "feed": feeds.get(i.person_id)} for i in channel.interpreters
+            ],
+            "on_air": live[channel.language].person_id if channel.language in live else None,
+        }
+        for channel in channels
+    ]
+
+
+def booth_part(engagement: Engagement, person_id: int | None) -> dict[str, Any] | None:
+    """What an interpreter's page adds: their channel and their booth partners by name."""
+    channel = channel_of(engagement, person_id) if person_id is not None else None
+    if channel is None:
+        return None
+    return {
+        "language": channel.language,
+        "name": autonym(channel.language),
+        "interpreters": [{"person": i.person_id, "name": i.name} for i in channel.interpreters],
+    }
+
+
+def seat_part(seat: Seat) -> dict[str, Any]:
+    """The channels in a seat's `room.state`, with its booth when the seat is an interpreter's."""
+    engagement = Engagement.objects.select_related("destination").get(pk=seat.engagement_id)
+    room = Room.objects.filter(engagement=engagement).first()
+    booth = booth_part(engagement, seat.person_id) if seat.role == Role.INTERPRETER else None
+    return {"channels": channels_part(engagement, room), "booth": booth}
