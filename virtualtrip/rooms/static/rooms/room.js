@@ -127,6 +127,8 @@
     if (!stream.getTracks().some((t) => t.id === track.id)) stream.addTrack(track);
     video.srcObject = stream;
     video.play().catch(() => notice(gettext("Click anywhere on the page to hear the meeting.")));
+    // The channels' script sets each feed's level (an interpreter's, or the floor under one).
+    if (!mine) document.dispatchEvent(new CustomEvent("room:track", { detail: { feed: key, kind: track.kind } }));
   }
 
   // ---- control channel ---------------------------------------------------------------------
@@ -147,6 +149,7 @@
       room.control.send(JSON.stringify({ type, id: String(Date.now()), body: body || {} }));
     }
   }
+  room.command = command;
 
   function seatWithdrawn() {
     stop("denied", gettext("your seat in this room was withdrawn"));
@@ -483,7 +486,9 @@
     const result = {};
     for (const [id, feed] of room.feeds) {
       const pc = feed.handle && feed.handle.webrtcStuff && feed.handle.webrtcStuff.pc;
-      const entry = { display: feed.display, videoFrames: 0, videoBytes: 0, audioBytes: 0 };
+      const entry = {
+        display: feed.display, videoFrames: 0, videoBytes: 0, audioBytes: 0, audioEnergy: 0, audioLevel: 0,
+      };
       if (pc) {
         (await pc.getStats()).forEach((report) => {
           if (report.type !== "inbound-rtp") return;
@@ -491,7 +496,10 @@
             entry.videoFrames += report.framesDecoded || 0;
             entry.videoBytes += report.bytesReceived || 0;
           } else if (report.kind === "audio") {
+            // Levels as played out: a feed turned down on this page (a channel's floor) is lower.
             entry.audioBytes += report.bytesReceived || 0;
+            entry.audioEnergy += report.totalAudioEnergy || 0;
+            entry.audioLevel = Math.max(entry.audioLevel, report.audioLevel || 0);
           }
         });
       }
