@@ -5,6 +5,7 @@ inside the test network namespace (scripts/in-netns.sh), where media can flow.""
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page
@@ -67,11 +68,11 @@ def meeting() -> tuple[Engagement, Participant, Participant, Participant, Partic
     journalist."""
     engagement = live_engagement(title="Reunión con la Canciller", languages=["es", "en", "fr"])
     minister = seat(engagement, Role.COUNTERPART, name="María José Ñúñez", country="MX", languages=["es"])
-    first = seat(engagement, Role.INTERPRETER, name="Zoë O'Brien-Łukasz", title="Interpreter", languages=["es", "en"])
-    partner = seat(engagement, Role.INTERPRETER, name="Kwame Mensah", title="Interpreter", languages=["es", "en"])
-    journalist = admitted(
-        seat(engagement, Role.PRESS, name="Élise Tremblay", outlet="Le Courrier", country="CA", languages=["fr"])
-    )
+    booth: dict[str, Any] = {"title": "Interpreter", "languages": ["es", "en"]}
+    first = seat(engagement, Role.INTERPRETER, name="Zoë O'Brien-Łukasz", **booth)
+    partner = seat(engagement, Role.INTERPRETER, name="Kwame Mensah", **booth)
+    press = {"outlet": "Le Courrier", "country": "CA", "languages": ["fr"]}
+    journalist = admitted(seat(engagement, Role.PRESS, name="Élise Tremblay", **press))
     return engagement, minister, first, partner, journalist
 
 
@@ -131,7 +132,8 @@ def test_a_listener_hears_the_channel_over_a_lower_floor_and_on_floor_only_the_f
     keep_screenshot(listener, "listener-channel")
     keep_screenshot(booth_page, "booth")
 
-    assert listener.evaluate(FORGED_AUDIO) == "403 the press role watches and listens: publishing is not allowed"
+    refused = "403 the press role watches and listens: publishing is not allowed"
+    assert listener.evaluate(FORGED_AUDIO) == refused
     time.sleep(2)
     assert janus_participants(engagement)[display_name(journalist)] is False
 
