@@ -7,10 +7,14 @@ from pathlib import Path
 FFMPEG = "/usr/bin/ffmpeg"
 
 
-def loudest_db(path: Path) -> float:
-    """The loudest sample of an audio file in dBFS, by ffmpeg's volumedetect (-91 is silence)."""
+def loudest_db(path: Path, start_s: float | None = None, end_s: float | None = None) -> float:
+    """The loudest sample of an audio file (or of its stretch from `start_s` to `end_s`) in dBFS, by
+    ffmpeg's volumedetect (-91 is silence)."""
+    window = []
+    if start_s is not None and end_s is not None:
+        window = ["-af", f"atrim={start_s}:{end_s},volumedetect"]
     done = subprocess.run(
-        [FFMPEG, "-nostdin", "-i", str(path), "-af", "volumedetect", "-f", "null", "-"],
+        [FFMPEG, "-nostdin", "-i", str(path), *(window or ["-af", "volumedetect"]), "-f", "null", "-"],
         capture_output=True,
         text=True,
         check=True,

@@ -2,18 +2,19 @@
 of a call between two browsers with fake microphones) with the real janus-pp-rec and ffmpeg."""
 
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.audio import loudest_db
 from tests.factories.rooms import live_engagement, seat
-from virtualtrip.rooms import actions
+from virtualtrip.rooms import actions, queries
 from virtualtrip.rooms.ending import process_recording
 from virtualtrip.rooms.enums import RecordingState
-from virtualtrip.rooms.models import RecordingTrack, Room
+from virtualtrip.rooms.models import ChannelShift, RecordingTrack, Room
 from virtualtrip.rooms.recordings import (
+    ChannelPlan,
     RecordingProblem,
     find_pieces,
     make_tracks,
@@ -79,6 +80,33 @@ def test_one_file_for_the_room_and_one_per_speaker_all_on_one_clock() -> None:
     assert not list(raw_folder(1).parent.glob(".making-*"))
 
 
+def test_interpreters_are_left_out_of_the_floor_and_heard_in_their_channel_only_while_live() -> None:
+    put(1, FIRST)
+    put(1, SECOND)  # p2 interprets into Yoruba, live from the 3rd second to the 5th of the mix
+    started = datetime.fromtimestamp(FIRST_PACKET_US / 1e6, tz=UTC)
+    live: list[tuple[datetime, datetime | None]] = [
+        (started + timedelta(seconds=3), started + timedelta(seconds=5))
+    ]
+    tracks = {track.path.name: track for track in make_tracks(1, ChannelPlan({"p2": "yo"}, {"p2": live}))}
+    assert set(tracks) == {"room.ogg", "speaker-p1.ogg", "speaker-p2.ogg", "channel-yo.ogg"}
+    assert (tracks["channel-yo.ogg"].seat_key, tracks["channel-yo.ogg"].language) == (None, "yo")
+    assert (tracks["speaker-p2.ogg"].seat_key, tracks["speaker-p2.ogg"].language) == ("p2", "yo")
+    assert tracks["room.ogg"].language == ""
+    channel = tracks["channel-yo.ogg"].path
+    assert loudest_db(channel, 3.2, 4.8) > -40
+    assert loudest_db(channel, 0.5, 2.8) < -80
+    assert loudest_db(channel, 5.3, 7.5) < -80
+    floor, alone = tracks["room.ogg"].path, tracks["speaker-p1.ogg"].path
+    assert loudest_db(floor) == pytest.approx(loudest_db(alone), abs=0.5)  # the floor is p1 alone
+
+
+def test_a_recording_of_interpreters_only_has_no_floor() -> None:
+    put(1, SECOND, "p2-1-audio-0.mjr")
+    tracks = make_tracks(1, ChannelPlan({"p2": "fr"}, {"p2": []}))
+    assert sorted(track.path.name for track in tracks) == ["channel-fr.ogg", "speaker-p2.ogg"]
+    assert loudest_db(next(t.path for t in tracks if t.language and t.seat_key is None)) < -80
+
+
 def test_a_speaker_who_rejoined_gets_both_pieces_at_their_time() -> None:
     put(1, FIRST)
     shifted(FIRST, raw_folder(1) / "p1-1795463462862-audio-0.mjr", seconds=20)
@@ -131,6 +159,28 @@ def test_processing_lists_the_tracks_with_speakers_named_from_the_trip() -> None
     assert tracks[display_name(principal)].person == principal.person
     assert tracks[""].file == f"engagement-{room.engagement_id}/room.ogg"
     assert process_recording(room.pk) is False  # made once: nothing is waiting any more
+
+
+@pytest.mark.django_db
+def test_processing_keeps_each_channel_apart_from_the_floor() -> None:
+    room = ended_room()
+    minister = seat(room.engagement, Role.COUNTERPART, name="Ọmọ́túndé Àlàbí", languages=["yo"])
+    interpreter = seat(room.engagement, Role.INTERPRETER, name="Chloé Gagnon", languages=["yo", "fr"])
+    put(room.engagement_id, FIRST, f"p{minister.person_id}-1-audio-0.mjr")
+    put(room.engagement_id, SECOND, f"p{interpreter.person_id}-2-audio-0.mjr")
+    assert room.ended_at is not None
+    began = room.ended_at - timedelta(hours=1)
+    ChannelShift.objects.create(room=room, language="fr", person=interpreter.person, started_at=began)
+    assert process_recording(room.pk) is True
+    tracks = list(RecordingTrack.objects.filter(room=room))
+    floor = queries.room_mix(tracks)
+    assert floor is not None
+    assert floor.file.endswith("/room.ogg")
+    assert {language: t.file.rsplit("/", 1)[1] for language, t in queries.channel_mixes(tracks).items()} == {
+        "fr": "channel-fr.ogg"
+    }
+    own = next(t for t in tracks if t.person == interpreter.person)
+    assert own.language == "fr"
 
 
 @pytest.mark.django_db

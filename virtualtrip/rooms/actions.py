@@ -239,6 +239,7 @@ def do_store_recording(room: Room, tracks: list[TrackFile]) -> None:
             room=room,
             person_id=who.person_id if who else None,
             speaker=who.label if who else "",
+            language=track.language,
             file=str(track.path.relative_to(folder.parent)),
             starts_at=track.starts_at,
             duration_seconds=track.duration_seconds,

@@ -9,12 +9,14 @@ See docs/rooms.md, "Interpretation".
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.utils.translation import get_language_info
 
 from virtualtrip.rooms.models import ChannelShift, LiveFeed, Room
-from virtualtrip.rooms.seats import Seat
+from virtualtrip.rooms.recordings import ChannelPlan
+from virtualtrip.rooms.seats import Seat, person_seat_key
 from virtualtrip.trips.enums import Role
 from virtualtrip.trips.models import Engagement
 from virtualtrip.trips.queries import Interpreter, engagement_languages, list_interpreters
@@ -107,3 +109,25 @@ def seat_part(seat: Seat) -> dict[str, Any]:
     room = Room.objects.filter(engagement=engagement).first()
     booth = booth_part(engagement, seat.person_id) if seat.role == Role.INTERPRETER else None
     return {"channels": channels_part(engagement, room), "booth": booth}
+
+
+def recording_plan(room: Room) -> ChannelPlan:
+    """Which recorded seats are interpreters, into which language, and when each was live."""
+    languages = {
+        person_seat_key(i.person_id): channel.language
+        for channel in list_channels(room.engagement)
+        for i in channel.interpreters
+    }
+    live: dict[str, list[tuple[datetime, datetime | None]]] = {}
+    for shift in ChannelShift.objects.filter(room=room, person__isnull=False):
+        if shift.person_id is not None:
+            key = person_seat_key(shift.person_id)
+            live.setdefault(key, []).append((shift.started_at, shift.ended_at))
+    return ChannelPlan(languages, live)
+
+
+def channel_feeds(room: Room) -> set[int]:
+    """Every publisher id in the room that is an interpreter's (whatever their shift): a channel,
+    not the floor, for what listens to the floor (live captions)."""
+    people = [i.person_id for channel in list_channels(room.engagement) for i in channel.interpreters]
+    return set(LiveFeed.objects.filter(room=room, person_id__in=people).values_list("feed", flat=True))

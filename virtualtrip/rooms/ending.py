@@ -19,7 +19,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from virtualtrip.realtime.relay import repeat
-from virtualtrip.rooms import actions, live, queries
+from virtualtrip.rooms import actions, channels, live, queries
 from virtualtrip.rooms.janus.client import JanusError
 from virtualtrip.rooms.models import Room
 from virtualtrip.rooms.recordings import RecordingProblem, make_tracks
@@ -40,7 +40,7 @@ def process_recording(room_id: int) -> bool:
         return False
     room = Room.objects.get(pk=room_id)
     try:
-        tracks = make_tracks(room.engagement_id)
+        tracks = make_tracks(room.engagement_id, channels.recording_plan(room))
     except (RecordingProblem, OSError) as problem:
         logger.warning("recording of engagement %s failed: %s", room.engagement_id, problem)
         actions.do_fail_recording(room, str(problem))

@@ -58,6 +58,12 @@ class RecordingTrack(models.Model):
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="recording_tracks"
     )
     speaker = models.CharField(max_length=300, blank=True, help_text="Empty for the whole room's mix.")
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        help_text="An interpretation channel's language, for the channel's mix and its interpreters' "
+        "files; empty for the floor.",
+    )
     file = models.CharField(max_length=300)
     starts_at = models.DateTimeField()
     duration_seconds = models.FloatField()

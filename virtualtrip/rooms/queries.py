@@ -242,8 +242,13 @@ def recording_tracks(engagement: Engagement) -> list[RecordingTrack]:
 
 
 def room_mix(tracks: Iterable[RecordingTrack]) -> RecordingTrack | None:
-    """The whole room's mix among a recording's tracks (the one of no speaker)."""
-    return next((track for track in tracks if not track.speaker), None)
+    """The floor's mix among a recording's tracks (the one of no speaker and no channel)."""
+    return next((track for track in tracks if not track.speaker and not track.language), None)
+
+
+def channel_mixes(tracks: Iterable[RecordingTrack]) -> dict[str, RecordingTrack]:
+    """Each interpretation channel's mix among a recording's tracks, by language."""
+    return {track.language: track for track in tracks if track.language and not track.speaker}
 
 
 def live_grants(now: datetime) -> "QuerySet[PublishingGrant]":

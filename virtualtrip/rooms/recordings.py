@@ -41,13 +41,25 @@ class Piece:
 
 @dataclass(frozen=True)
 class TrackFile:
-    """An audio file made from the recording; `seat_key` is None for the whole room's mix."""
+    """An audio file made from the recording; `seat_key` is None for the whole room's mix and for a
+    channel's; `language` is the channel's, for a channel and its interpreters' own files."""
 
     seat_key: str | None
     path: Path
     starts_at: datetime
     duration_seconds: float
     size_bytes: int
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class ChannelPlan:
+    """The interpretation channels of a recording: the language each interpreter's seat speaks
+    into, and the spans (wall times) each was live. The room's mix is the floor without them; each
+    channel's mix is what its listeners heard: each interpreter only while live."""
+
+    languages: dict[str, str]
+    live: dict[str, list[tuple[datetime, datetime | None]]]
 
 
 def room_folder(engagement_id: int) -> Path:
@@ -102,14 +114,34 @@ def _decode(piece: Piece, workdir: Path) -> Path:
     return opus
 
 
-def mix_command(inputs: Iterable[tuple[Path, int]], out: Path) -> list[str]:
-    """ffmpeg's command line that delays each input by its offset (ms) and mixes them, unscaled, into
-    one mono Ogg Opus file."""
+Gate = list[tuple[float, float | None]]
+"""Seconds on the mix's clock during which an input is heard; None: all along."""
+
+
+def _gated(gate: Gate | None) -> str:
+    """ffmpeg's filter that silences an input outside its live spans (nothing when always heard)."""
+    if gate is None:
+        return ""
+    spans = "+".join(
+        f"between(t,{start:.3f},{end:.3f})" if end is not None else f"gte(t,{start:.3f})"
+        for start, end in gate
+    )
+    return f",volume=0:enable='not({spans or 0})'"
+
+
+def mix_command(
+    inputs: Iterable[tuple[Path, int]], out: Path, gates: list[Gate | None] | None = None
+) -> list[str]:
+    """ffmpeg's command line that delays each input by its offset (ms), silences it outside its gate
+    (a channel's interpreter off air), and mixes them, unscaled, into one mono Ogg Opus file."""
     placed = list(inputs)
+    gated = gates or [None] * len(placed)
     command = ["ffmpeg", "-nostdin", "-v", "error", "-y"]
     for path, _ in placed:
         command += ["-i", str(path)]
-    delays = ";".join(f"[{i}:a]adelay={offset}:all=1[d{i}]" for i, (_, offset) in enumerate(placed))
+    delays = ";".join(
+        f"[{i}:a]adelay={offset}:all=1{_gated(gated[i])}[d{i}]" for i, (_, offset) in enumerate(placed)
+    )
     joined = "".join(f"[d{i}]" for i in range(len(placed)))
     mixed = f"{joined}amix=inputs={len(placed)}:normalize=0:dropout_transition=0[mix]"
     command += ["-filter_complex", f"{delays};{mixed}", "-map", "[mix]"]
@@ -124,13 +156,49 @@ def duration_seconds(path: Path) -> float:
     return float(output.strip() or 0)
 
 
-def _track(seat_key: str | None, path: Path, starts_at: datetime) -> TrackFile:
-    return TrackFile(seat_key, path, starts_at, duration_seconds(path), path.stat().st_size)
+@dataclass(frozen=True)
+class _Mix:
+    seat_key: str | None
+    out: Path
+    inputs: list[tuple[Path, int]]
+    language: str = ""
+    gates: list[Gate | None] | None = None
 
 
-def make_tracks(engagement_id: int) -> list[TrackFile]:
-    """Turn the room's raw recording into its audio files, replacing any made before. Either every
+def _track(mix: _Mix, path: Path, starts_at: datetime) -> TrackFile:
+    size = path.stat().st_size
+    return TrackFile(mix.seat_key, path, starts_at, duration_seconds(path), size, mix.language)
+
+
+def _channel_mixes(
+    placed: list[tuple[Piece, Path, int]], plan: ChannelPlan, starts_at: datetime, work: Path
+) -> list[_Mix]:
+    def seconds(moment: datetime | None) -> float | None:
+        return None if moment is None else max(0.0, (moment - starts_at).total_seconds())
+
+    mixes = []
+    for language in sorted(set(plan.languages.values())):
+        mine = [
+            (piece, opus, offset)
+            for piece, opus, offset in placed
+            if plan.languages.get(piece.seat_key) == language
+        ]
+        if not mine:
+            continue
+        gates: list[Gate | None] = [
+            [(seconds(start) or 0.0, seconds(end)) for start, end in plan.live.get(piece.seat_key, [])]
+            for piece, _, _ in mine
+        ]
+        inputs = [(opus, offset) for _, opus, offset in mine]
+        mixes.append(_Mix(None, work / f"channel-{language}.ogg", inputs, language, gates))
+    return mixes
+
+
+def make_tracks(engagement_id: int, plan: ChannelPlan | None = None) -> list[TrackFile]:
+    """Turn the room's raw recording into its audio files, replacing any made before: the floor (the
+    room without its interpreters), one per speaker, and one per interpretation channel. Either every
     file lands or none does: they are made in a scratch folder and moved in at the end."""
+    plan = plan or ChannelPlan({}, {})
     folder = room_folder(engagement_id)
     pieces = find_pieces(folder / RAW)
     if not pieces:
@@ -140,14 +208,16 @@ def make_tracks(engagement_id: int) -> list[TrackFile]:
     with tempfile.TemporaryDirectory(dir=folder, prefix=".making-") as scratch:
         work = Path(scratch)
         placed = [(p, _decode(p, work), (p.first_packet_us - start_us) // 1000) for p in pieces]
-        made: list[tuple[str | None, Path, list[tuple[Path, int]]]] = [
-            (None, work / ROOM_MIX, [(opus, offset) for _, opus, offset in placed])
-        ]
+        floor = [(opus, offset) for piece, opus, offset in placed if piece.seat_key not in plan.languages]
+        made = [_Mix(None, work / ROOM_MIX, floor)] if floor else []  # only interpreters: no floor
         for seat_key in sorted({p.seat_key for p in pieces}):
             mine = [(opus, offset) for piece, opus, offset in placed if piece.seat_key == seat_key]
-            made.append((seat_key, work / f"speaker-{seat_key}.ogg", mine))
-        for _, out, inputs in made:
-            _run(mix_command(inputs, out), f"mixing {out.name}")
+            made.append(
+                _Mix(seat_key, work / f"speaker-{seat_key}.ogg", mine, plan.languages.get(seat_key, ""))
+            )
+        made += _channel_mixes(placed, plan, starts_at, work)
+        for mix in made:
+            _run(mix_command(mix.inputs, mix.out, mix.gates), f"mixing {mix.out.name}")
         for old in folder.glob("*.ogg"):
             old.unlink()
-        return [_track(key, Path(shutil.move(out, folder / out.name)), starts_at) for key, out, _ in made]
+        return [_track(mix, Path(shutil.move(mix.out, folder / mix.out.name)), starts_at) for mix in made]

@@ -45,7 +45,7 @@ def _recorded_turns(
     engagement: Engagement, recorded: list[RecordingTrack], starts_at: datetime
 ) -> tuple[list[Turn], str]:
     speakers = speakers_for(engagement)
-    tracks = [t for t in recorded if t.person_id is not None]
+    tracks = [t for t in recorded if t.person_id is not None and not t.language]  # the floor's voices
     if tracks:
         keys = {t.person_id: t.person.key for t in tracks if t.person is not None}
         levels = [

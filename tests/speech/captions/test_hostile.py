@@ -19,6 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError, connections
 from django.test import Client
 
+from tests.factories.rooms import seat
 from tests.janus import free_port, run_async
 from tests.speech.conftest import import_script_trip
 from tests.speech.scripts import BACKGROUND, BRANDT, SHORT, ZIELINSKI
@@ -42,7 +43,7 @@ from virtualtrip.speech.models import Caption
 from virtualtrip.speech.problems import SpeechProblem
 from virtualtrip.speech.vocabulary import Vocabulary, vocabulary_for
 from virtualtrip.speech.words import Word
-from virtualtrip.trips.enums import GroundRules
+from virtualtrip.trips.enums import GroundRules, Role
 from virtualtrip.trips.models import Engagement, Participant
 
 ATTRIBUTION = "A SENIOR STATE DEPARTMENT OFFICIAL"
@@ -550,3 +551,27 @@ def test_a_voice_port_already_taken_is_named_in_the_error() -> None:
         run_async(run)
     finally:
         taken.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_interpreters_voice_is_a_channel_not_the_floor_and_is_not_captioned(
+    monkeypatch: pytest.MonkeyPatch, janus: FakeJanus, sent: list[CaptionChanged]
+) -> None:
+    engagement = import_script_trip(SHORT)
+    room = briefer_publishing(engagement, feed=7)
+    interpreter = seat(engagement, Role.INTERPRETER, name="Ana Lúcia Gonçalves", languages=["en", "pt"])
+    do_note_live_feed(room, 9, participant_seat(interpreter, []), room.opened_at)  # type: ignore[arg-type]
+    janus.participants = [{"id": 7, "publisher": True}, {"id": 9, "publisher": True}]
+    model(monkeypatch, saying("hello."))
+    worker = CaptionWorker("127.0.0.1", [23010, 23011, 23012, 23013])
+
+    async def run() -> None:
+        running = asyncio.create_task(worker.run(every=0.02))
+        await until(lambda: bool(janus.forwarded), "the briefer's voice forwarded")
+        await asyncio.sleep(0.2)  # a few more looks
+        running.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await running
+
+    run_async(lambda: closing_connections(run()))
+    assert [feed for feed, _port in janus.forwarded] == [7]

@@ -30,6 +30,7 @@ from django.db import close_old_connections
 from virtualtrip.realtime import send_event_on_commit
 from virtualtrip.rooms import protocol as room_protocol
 from virtualtrip.rooms import queries as room_queries
+from virtualtrip.rooms.channels import channel_feeds
 from virtualtrip.rooms.janus.client import JanusError
 from virtualtrip.rooms.live import forward_audio, list_participants, stop_forward
 from virtualtrip.rooms.models import Room
@@ -249,7 +250,8 @@ class CaptionWorker:
                 logger.warning("captions: room %s unreachable on Janus: %s", room.pk, error)
                 continue
             try:
-                await self._follow(room, publishers(participants))
+                floor = publishers(participants) - await sync_to_async(channel_feeds)(room)
+                await self._follow(room, floor)
             except Exception:  # one room's trouble (the database, for a moment) is not the others'
                 logger.exception("captions: room %s not followed", room.pk)
 
