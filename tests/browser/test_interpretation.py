@@ -64,13 +64,14 @@ def until(condition: Callable[[], bool], what: str, within_s: float = 20) -> Non
 
 
 def meeting() -> tuple[Engagement, Participant, Participant, Participant, Participant]:
-    """A Spanish-speaking minister, two interpreters into English sharing a booth, a Canadian
-    journalist."""
+    """A Spanish-speaking minister, two interpreters into English sharing a booth, one from English
+    into French (a relay), a Canadian journalist."""
     engagement = live_engagement(title="Reunión con la Canciller", languages=["es", "en", "fr"])
     minister = seat(engagement, Role.COUNTERPART, name="María José Ñúñez", country="MX", languages=["es"])
     booth: dict[str, Any] = {"title": "Interpreter", "languages": ["es", "en"]}
     first = seat(engagement, Role.INTERPRETER, name="Zoë O'Brien-Łukasz", **booth)
     partner = seat(engagement, Role.INTERPRETER, name="Kwame Mensah", **booth)
+    seat(engagement, Role.INTERPRETER, name="Amélie Côté", title="Interpreter", languages=["en", "fr"])
     press = {"outlet": "Le Courrier", "country": "CA", "languages": ["fr"]}
     journalist = admitted(seat(engagement, Role.PRESS, name="Élise Tremblay", **press))
     return engagement, minister, first, partner, journalist
@@ -102,7 +103,7 @@ def test_a_listener_hears_the_channel_over_a_lower_floor_and_on_floor_only_the_f
     for page in (booth_page, listener):
         wait_state(page, "live")
     channel_ready(listener, "en", interpreter)
-    assert listener.locator("#channels button").all_inner_texts() == ["Floor", "English"]
+    assert listener.locator("#channels button").all_inner_texts() == ["Floor", "English", "Français"]
     assert english not in listener.locator(".tile:not([hidden]) figcaption").all_inner_texts()
 
     listener.click('#channels button[data-channel="en"]')
@@ -136,6 +137,29 @@ def test_a_listener_hears_the_channel_over_a_lower_floor_and_on_floor_only_the_f
     assert listener.evaluate(FORGED_AUDIO) == refused
     time.sleep(2)
     assert janus_participants(engagement)[display_name(journalist)] is False
+
+
+def test_a_relay_interpreter_takes_another_channel_as_their_source(
+    server: AsgiServer,  # noqa: F811
+    tabs: Tabs,  # noqa: F811
+) -> None:
+    _engagement, minister, english, _partner, _journalist = meeting()
+    relay = Participant.objects.get(engagement=minister.engagement, person__name="Amélie Côté")
+    join(tabs, server, minister)
+    join(tabs, server, english)
+    relay_page = join(tabs, server, relay)
+    wait_state(relay_page, "live")
+    channel_ready(relay_page, "en", english)
+    assert relay_page.inner_text("#listening-title") == "Your source"
+    assert relay_page.locator("#channels button").all_inner_texts() == ["Floor", "English"]  # not French
+    assert relay_page.inner_text("#booth-channel") == "Français"
+    relay_page.wait_for_selector("#booth-status:text('On air')")
+    relay_page.click('#channels button[data-channel="en"]')
+    until(
+        lambda: heard(relay_page, 1)[display_name(english)] > 0, "the English channel is the relay's source"
+    )
+    source = heard(relay_page)
+    assert source[display_name(minister)] < source[display_name(english)] * 0.25
 
 
 def test_a_handover_keeps_the_channel_sounding(server: AsgiServer, tabs: Tabs) -> None:  # noqa: F811
