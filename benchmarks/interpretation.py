@@ -22,20 +22,20 @@ is touched.
 
 import argparse
 import math
-import socket
 import statistics
 import struct
 import sys
 import tempfile
 import time
-import wave
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.join import percentile, set_up_environment  # noqa: E402
+from join import percentile, require_media_namespace, set_up_environment  # noqa: E402
+
+from tests.audio import write_wav  # noqa: E402
 
 LIVE_MS = 30_000
 RATE = 48_000
@@ -86,12 +86,7 @@ def marker_file(path: Path, seconds: int = 12) -> Path:
         t = n / RATE
         on = (t % BURST_EVERY_S) < 0.05
         frames += struct.pack("<h", int(20000 * math.sin(2 * math.pi * 1000 * t)) if on else 0)
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(RATE)
-        out.writeframes(bytes(frames))
-    return path
+    return write_wav(path, bytes(frames), RATE)
 
 
 def added_delays(onsets: dict[str, list[float]]) -> list[float]:
@@ -109,8 +104,7 @@ def main() -> None:
     parser.add_argument("--listeners", default="1,4,8", help="numbers of listeners, comma-separated")
     parser.add_argument("--seconds", type=float, default=15, help="listening time per step")
     options = parser.parse_args()
-    if "vt0" not in {name for _, name in socket.if_nameindex()}:
-        sys.exit("Run this inside the media network namespace: scripts/in-netns.sh " + " ".join(sys.argv))
+    require_media_namespace()
     with tempfile.TemporaryDirectory(prefix="vt-interpretation-") as scratch:
         set_up_environment(Path(scratch))
         import django

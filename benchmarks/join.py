@@ -52,6 +52,12 @@ def summary(values: list[float]) -> str:
     return f"median {median:7.1f} ms   p95 {p95:7.1f} ms   (n={len(values)})"
 
 
+def require_media_namespace() -> None:
+    """Leave, saying how to run it, outside the namespace where Janus carries media (scripts/in-netns.sh)."""
+    if "vt0" not in {name for _, name in socket.if_nameindex()}:
+        sys.exit("Run this inside the media network namespace: scripts/in-netns.sh " + " ".join(sys.argv))
+
+
 def set_up_environment(folder: Path) -> None:
     """Settings for a throwaway app: SQLite, its own Janus on free ports, all in `folder`."""
     from tests.janus import free_port
@@ -78,8 +84,7 @@ def main() -> None:
     parser.add_argument("--joins", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=50, help="round trips of each kind")
     options = parser.parse_args()
-    if "vt0" not in {name for _, name in socket.if_nameindex()}:
-        sys.exit("Run this inside the media network namespace: scripts/in-netns.sh " + " ".join(sys.argv))
+    require_media_namespace()
 
     with tempfile.TemporaryDirectory(prefix="vt-join-") as scratch:
         set_up_environment(Path(scratch))

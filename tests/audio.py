@@ -2,6 +2,7 @@
 
 import re
 import subprocess
+import wave
 from pathlib import Path
 
 FFMPEG = "/usr/bin/ffmpeg"
@@ -22,3 +23,13 @@ def loudest_db(path: Path, start_s: float | None = None, end_s: float | None = N
     found = re.search(r"max_volume: (-?[\d.]+) dB", done.stderr)
     assert found is not None, done.stderr
     return float(found.group(1))
+
+
+def write_wav(path: Path, frames: bytes, rate: int) -> Path:
+    """Write 16-bit mono samples (little-endian bytes) as a WAV file at `rate` Hz."""
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(frames)
+    return path

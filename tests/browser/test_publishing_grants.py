@@ -7,13 +7,13 @@ import math
 import os
 import struct
 import time
-import wave
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright
 
+from tests.audio import write_wav
 from tests.browser.conftest import speaking_chromium
 from tests.browser.test_rooms import (
     FORGED_PUBLISH,
@@ -49,12 +49,7 @@ def speech_like(path: Path, seconds: int = 6, rate: int = 48_000) -> Path:
         pitch = 140 * (1 + 0.1 * math.sin(2 * math.pi * 0.7 * t))
         tone = sum(math.sin(2 * math.pi * pitch * k * t) / k for k in (1, 2, 3, 5))
         frames += struct.pack("<h", int(9000 * envelope * tone))
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(bytes(frames))
-    return path
+    return write_wav(path, bytes(frames), rate)
 
 
 @pytest.fixture(scope="module")

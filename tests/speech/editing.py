@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from tests.audio import write_wav
 from tests.factories.publishing import desk_user
 from virtualtrip.rooms.actions import do_open_room, do_store_recording
 from virtualtrip.rooms.models import RecordingTrack
@@ -141,12 +142,7 @@ def recorded(engagement: Engagement, audio: Path) -> RecordingTrack:
 def counting_wav(path: Path, seconds: float = 1.0, rate: int = 16_000) -> Path:
     """A WAV file whose sample bytes count up (modulo 251), so that one range of it can be told
     from another."""
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(bytes(n % 251 for n in range(int(seconds * rate) * 2)))
-    return path
+    return write_wav(path, bytes(n % 251 for n in range(int(seconds * rate) * 2)), rate)
 
 
 SHORT_TURNS = Made(
