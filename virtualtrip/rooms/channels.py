@@ -49,6 +49,10 @@ def list_channels(engagement: Engagement) -> list[Channel]:
     return [Channel(code, [i for i in interpreters if i.target == code]) for code in order]
 
 
+def interpreter_ids(channels: list[Channel]) -> list[int]:
+    return [interpreter.person_id for channel in channels for interpreter in channel.interpreters]
+
+
 def channel_of(engagement: Engagement, person_id: int) -> Channel | None:
     """The channel this person speaks into, when they are one of the engagement's interpreters."""
     for channel in list_channels(engagement):
@@ -75,8 +79,7 @@ def channels_part(engagement: Engagement, room: Room | None) -> list[dict[str, A
     """What every page gets: each channel's language, its name, its interpreters' feeds and who is
     live. No interpreter's name: a press seat has no need of it."""
     channels = list_channels(engagement)
-    people = [i.person_id for channel in channels for i in channel.interpreters]
-    feeds = latest_feeds(room, people)
+    feeds = latest_feeds(room, interpreter_ids(channels))
     live = live_shifts(room)
     return [
         {
@@ -129,5 +132,5 @@ def recording_plan(room: Room) -> ChannelPlan:
 def channel_feeds(room: Room) -> set[int]:
     """Every publisher id in the room that is an interpreter's (whatever their shift): a channel,
     not the floor, for what listens to the floor (live captions)."""
-    people = [i.person_id for channel in list_channels(room.engagement) for i in channel.interpreters]
+    people = interpreter_ids(list_channels(room.engagement))
     return set(LiveFeed.objects.filter(room=room, person_id__in=people).values_list("feed", flat=True))
