@@ -18,6 +18,7 @@ from virtualtrip.rooms.recordings import (
     RecordingProblem,
     find_pieces,
     make_tracks,
+    merged,
     mix_command,
     raw_folder,
 )
@@ -105,6 +106,50 @@ def test_a_recording_of_interpreters_only_has_no_floor() -> None:
     tracks = make_tracks(1, ChannelPlan({"p2": "fr"}, {"p2": []}))
     assert sorted(track.path.name for track in tracks) == ["channel-fr.ogg", "speaker-p2.ogg"]
     assert loudest_db(next(t.path for t in tracks if t.language and t.seat_key is None)) < -80
+
+
+def test_an_interpreter_on_and_off_air_hundreds_of_times_is_gated_span_by_span(recordings_dir) -> None:
+    """A booth that swaps every few minutes for a long day, or a hostile take/hand-over loop: each
+    span is heard, each gap silent, and the floor is made whatever the count."""
+    put(1, FIRST)
+    put(1, SECOND)
+    started = datetime.fromtimestamp(FIRST_PACKET_US / 1e6, tz=UTC)
+    live: list[tuple[datetime, datetime | None]] = [
+        (started + timedelta(seconds=1 + n * 0.02), started + timedelta(seconds=1 + n * 0.02 + 0.01))
+        for n in range(300)  # 300 spans of 10 ms, from 1 s to 7 s
+    ] + [(started + timedelta(seconds=3), started + timedelta(seconds=5))]
+    tracks = {track.path.name: track for track in make_tracks(1, ChannelPlan({"p2": "yo"}, {"p2": live}))}
+    assert {"room.ogg", "channel-yo.ogg"} <= set(tracks)
+    channel = tracks["channel-yo.ogg"].path
+    assert loudest_db(channel, 3.2, 4.8) > -40
+    assert loudest_db(channel, 0.2, 0.9) < -80
+    assert loudest_db(channel, 7.2, 7.7) < -80
+    assert not list(recordings_dir.glob("engagement-1/.making-*"))
+
+
+def test_spans_that_overlap_or_touch_are_one() -> None:
+    assert merged([(5.0, 6.0), (1.0, 2.0), (2.0, 3.0), (1.5, 2.5)]) == [(1.0, 3.0), (5.0, 6.0)]
+    assert merged([(1.0, 2.0), (1.5, None), (4.0, 5.0)]) == [(1.0, None)]
+    assert merged([(1.0, 1.0), (2.0, 1.5)]) == []  # a take and a hand-over in the same instant
+    assert merged([]) == []
+
+
+def test_a_channel_that_cannot_be_mixed_is_left_out_and_the_floor_still_lands(monkeypatch, caplog) -> None:
+    from virtualtrip.rooms import recordings
+
+    put(1, FIRST)
+    put(1, SECOND)
+    real_run = recordings._run
+
+    def failing_for_channels(command: list[str], what: str, cwd: Path | None = None) -> str:
+        if "channel-" in command[-1]:
+            raise RecordingProblem(f"{what}: ffmpeg failed: made to fail")
+        return real_run(command, what, cwd)
+
+    monkeypatch.setattr(recordings, "_run", failing_for_channels)
+    tracks = make_tracks(1, ChannelPlan({"p2": "yo"}, {"p2": []}))
+    assert sorted(track.path.name for track in tracks) == ["room.ogg", "speaker-p1.ogg", "speaker-p2.ogg"]
+    assert "channel yo left out of the recording: mixing channel-yo.ogg" in caplog.text
 
 
 def test_a_speaker_who_rejoined_gets_both_pieces_at_their_time() -> None:

@@ -9,6 +9,7 @@ Someone who dropped and rejoined has several pieces; they land in the same speak
 """
 
 import json
+import logging
 import re
 import shutil
 import subprocess
@@ -24,6 +25,8 @@ RAW = "raw"
 AUDIO_FILE = re.compile(r"^(?P<seat>[pu]\d+)-(?P<ms>\d+)-audio-\d+\.mjr$")
 ROOM_MIX = "room.ogg"
 TOOL_TIMEOUT_S = 600
+
+logger = logging.getLogger(__name__)
 
 
 class RecordingProblem(Exception):
@@ -71,11 +74,11 @@ def raw_folder(engagement_id: int) -> Path:
     return room_folder(engagement_id) / RAW
 
 
-def _run(command: list[str], what: str) -> str:
+def _run(command: list[str], what: str, cwd: Path | None = None) -> str:
     try:
         # The commands are built here from file names the app chose; no shell is involved.
         done = subprocess.run(  # noqa: S603
-            command, capture_output=True, text=True, timeout=TOOL_TIMEOUT_S, check=False
+            command, capture_output=True, text=True, timeout=TOOL_TIMEOUT_S, check=False, cwd=cwd
         )
     except FileNotFoundError as error:
         raise RecordingProblem(f"{command[0]} is not installed ({what})") from error
@@ -118,34 +121,58 @@ Gate = list[tuple[float, float | None]]
 """Seconds on the mix's clock during which an input is heard; None: all along."""
 
 
-def _gated(gate: Gate | None) -> str:
-    """ffmpeg's filter that silences an input outside its live spans (nothing when always heard)."""
-    if gate is None:
-        return ""
-    spans = "+".join(
-        f"between(t,{start:.3f},{end:.3f})" if end is not None else f"gte(t,{start:.3f})"
-        for start, end in gate
-    )
-    return f",volume=0:enable='not({spans or 0})'"
+def merged(gate: Gate) -> Gate:
+    """The spans of `gate` in order, those that overlap or touch made one (an open end swallows
+    every span after it) and empty ones left out: no two commands fall on one instant, whose order
+    asendcmd does not keep."""
+    spans: Gate = []
+    for start, end in sorted(gate, key=lambda span: span[0]):
+        if end is not None and end <= start:
+            continue
+        last = spans[-1] if spans else None
+        if last is not None and (last[1] is None or start <= last[1]):
+            spans[-1] = (last[0], None if end is None or last[1] is None else max(last[1], end))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def gate_commands(gate: Gate) -> str:
+    """The commands ffmpeg's `asendcmd` reads to open an input's `volume` during its spans and
+    close it after. They sit in a file, not in the filter graph: an interpreter on air a hundred
+    times in a day is a hundred spans, past what one filter expression holds."""
+    spans = merged(gate)
+    lines = [] if spans else ["0.000 volume volume 0;"]  # never on air; asendcmd needs a command
+    for start, end in spans:
+        lines.append(f"{start:.3f} volume volume 1;")
+        if end is not None:
+            lines.append(f"{end:.3f} volume volume 0;")
+    return "\n".join(lines) + "\n"
 
 
 def mix_command(
-    inputs: Iterable[tuple[Path, int]], out: Path, gates: list[Gate | None] | None = None
+    inputs: Iterable[tuple[Path, int]], out: Path, gates: list[Path | None] | None = None
 ) -> list[str]:
-    """ffmpeg's command line that delays each input by its offset (ms), silences it outside its gate
-    (a channel's interpreter off air), and mixes them, unscaled, into one mono Ogg Opus file."""
+    """ffmpeg's command line that delays each input by its offset (ms), silences it outside the
+    spans its gate file opens (a channel's interpreter off air; see `gate_commands`), and mixes them,
+    unscaled, into one mono Ogg Opus file. A gate file is named relative to the folder ffmpeg runs
+    in, so that no path needs escaping inside the filter graph."""
     placed = list(inputs)
     gated = gates or [None] * len(placed)
     command = ["ffmpeg", "-nostdin", "-v", "error", "-y"]
     for path, _ in placed:
         command += ["-i", str(path)]
     delays = ";".join(
-        f"[{i}:a]adelay={offset}:all=1{_gated(gated[i])}[d{i}]" for i, (_, offset) in enumerate(placed)
+        f"[{i}:a]adelay={offset}:all=1{_gate_filter(gated[i])}[d{i}]" for i, (_, offset) in enumerate(placed)
     )
     joined = "".join(f"[d{i}]" for i in range(len(placed)))
     mixed = f"{joined}amix=inputs={len(placed)}:normalize=0:dropout_transition=0[mix]"
     command += ["-filter_complex", f"{delays};{mixed}", "-map", "[mix]"]
     return [*command, "-ac", "1", "-ar", "48000", "-c:a", "libopus", "-b:a", "48k", str(out)]
+
+
+def _gate_filter(gate_file: Path | None) -> str:
+    return "" if gate_file is None else f",asendcmd=f={gate_file.name},volume=0"
 
 
 def duration_seconds(path: Path) -> float:
@@ -196,8 +223,9 @@ def _channel_mixes(
 
 def make_tracks(engagement_id: int, plan: ChannelPlan | None = None) -> list[TrackFile]:
     """Turn the room's raw recording into its audio files, replacing any made before: the floor (the
-    room without its interpreters), one per speaker, and one per interpretation channel. Either every
-    file lands or none does: they are made in a scratch folder and moved in at the end."""
+    room without its interpreters), one per speaker, and one per interpretation channel. The floor and
+    the speakers land together or not at all: they are made in a scratch folder and moved in at the
+    end; a channel that cannot be mixed is left out (`_channel_mixed`)."""
     plan = plan or ChannelPlan({}, {})
     folder = room_folder(engagement_id)
     pieces = find_pieces(folder / RAW)
@@ -215,9 +243,32 @@ def make_tracks(engagement_id: int, plan: ChannelPlan | None = None) -> list[Tra
             made.append(
                 _Mix(seat_key, work / f"speaker-{seat_key}.ogg", mine, plan.languages.get(seat_key, ""))
             )
-        made += _channel_mixes(placed, plan, starts_at, work)
         for mix in made:
-            _run(mix_command(mix.inputs, mix.out, mix.gates), f"mixing {mix.out.name}")
+            _mix(mix, work)
+        made += [mix for mix in _channel_mixes(placed, plan, starts_at, work) if _channel_mixed(mix, work)]
         for old in folder.glob("*.ogg"):
             old.unlink()
         return [_track(mix, Path(shutil.move(mix.out, folder / mix.out.name)), starts_at) for mix in made]
+
+
+def _mix(mix: _Mix, work: Path) -> None:
+    gate_files: list[Path | None] = []
+    for number, gate in enumerate(mix.gates or [None] * len(mix.inputs)):
+        if gate is None:
+            gate_files.append(None)
+            continue
+        gate_file = work / f"{mix.out.stem}-{number}.gate"
+        gate_file.write_text(gate_commands(gate), encoding="utf-8")
+        gate_files.append(gate_file)
+    _run(mix_command(mix.inputs, mix.out, gate_files), f"mixing {mix.out.name}", cwd=work)
+
+
+def _channel_mixed(mix: _Mix, work: Path) -> bool:
+    """A channel's file, made; one that cannot be is left out and logged, never the floor with it:
+    the floor and its speakers are the record, a channel is what its listeners heard of it."""
+    try:
+        _mix(mix, work)
+    except RecordingProblem as problem:
+        logger.error("channel %s left out of the recording: %s", mix.language, problem)
+        return False
+    return True
