@@ -117,7 +117,8 @@ def test_an_interpreter_on_and_off_air_hundreds_of_times_is_gated_span_by_span(r
     live: list[tuple[datetime, datetime | None]] = [
         (started + timedelta(seconds=1 + n * 0.02), started + timedelta(seconds=1 + n * 0.02 + 0.01))
         for n in range(300)  # 300 spans of 10 ms, from 1 s to 7 s
-    ] + [(started + timedelta(seconds=3), started + timedelta(seconds=5))]
+    ]
+    live.append((started + timedelta(seconds=3), started + timedelta(seconds=5)))
     tracks = {track.path.name: track for track in make_tracks(1, ChannelPlan({"p2": "yo"}, {"p2": live}))}
     assert {"room.ogg", "channel-yo.ogg"} <= set(tracks)
     channel = tracks["channel-yo.ogg"].path
