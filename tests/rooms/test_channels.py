@@ -15,6 +15,7 @@ from virtualtrip.rooms import actions, channels
 from virtualtrip.rooms.actions import RoomActionRefused, check_take_channel, do_note_live_feed, do_open_room
 from virtualtrip.rooms.models import ChannelShift
 from virtualtrip.rooms.seats import participant_seat
+from virtualtrip.rooms.signals import talking_changed
 from virtualtrip.trips.enums import GroundRules, Role
 from virtualtrip.trips.models import Engagement, Participant
 
@@ -57,8 +58,8 @@ def test_channels_are_the_languages_interpreted_into_in_the_engagements_order(me
     first, second, third = booth(meeting, ["yo", "fr"], ["yo", "en"], ["en", "fr"])
     assert [(c["language"], c["name"]) for c in part(meeting)] == [("en", "English"), ("fr", "Français")]
     assert part(meeting)[1]["interpreters"] == [
-        {"person": first.person_id, "feed": None},
-        {"person": third.person_id, "feed": None},
+        {"person": first.person_id, "feed": None, "feeds": [], "present": False},
+        {"person": third.person_id, "feed": None, "feeds": [], "present": False},
     ]
     assert second.person_id in [i["person"] for i in part(meeting)[0]["interpreters"]]
 
@@ -75,8 +76,8 @@ def test_the_first_interpreter_of_a_booth_to_join_is_live_and_everyone_is_told(m
     (french,) = part(meeting)
     assert french["on_air"] == second.person_id
     assert french["interpreters"] == [
-        {"person": first.person_id, "feed": 42},
-        {"person": second.person_id, "feed": 41},
+        {"person": first.person_id, "feed": 42, "feeds": [42], "present": True},
+        {"person": second.person_id, "feed": 41, "feeds": [41], "present": True},
     ]
     changed = [e for e in room_events(meeting.pk) if e["type"] == "channels.changed"]
     assert len(changed) == 2
@@ -87,8 +88,73 @@ def test_a_rejoin_gives_the_channel_the_new_feed(meeting) -> None:
     (interpreter,) = booth(meeting, ["yo", "en"])
     joined(interpreter, 7)
     joined(interpreter, 9)
-    assert part(meeting)[0]["interpreters"] == [{"person": interpreter.person_id, "feed": 9}]
+    assert part(meeting)[0]["interpreters"] == [
+        {"person": interpreter.person_id, "feed": 9, "feeds": [7, 9], "present": True}
+    ]  # the older feed is listed too: a page never plays it as the floor
     assert ChannelShift.objects.filter(ended_at__isnull=True).count() == 1
+    assert channels.channel_feeds(do_open_room(meeting)) == {7, 9}
+
+
+def test_an_interpreters_talking_is_not_the_floors(meeting) -> None:
+    (interpreter,) = booth(meeting, ["yo", "en"])
+    speaker = seat(meeting, Role.COUNTERPART, name="Bọ́lá Ṣíkírù")
+    joined(interpreter, 7)
+    joined(speaker, 8)
+    heard: list[int] = []
+
+    def note(sender: Any, person_id: int, **kwargs: Any) -> None:
+        heard.append(person_id)
+
+    talking_changed.connect(note)
+    try:
+        actions.do_note_talking(meeting.pk, interpreter.person_id, True, timezone.now(), feed=7)
+        actions.do_note_talking(meeting.pk, speaker.person_id, True, timezone.now(), feed=8)
+    finally:
+        talking_changed.disconnect(note)
+    assert heard == [speaker.person_id]
+    talks = [e for e in room_events(meeting.pk) if e["type"] == "talking.changed"]
+    assert [e["feed"] for e in talks] == [8]
+
+
+def test_a_partner_who_is_not_connected_cannot_be_handed_the_channel(meeting) -> None:
+    first, second = booth(meeting, ["yo", "en"], ["yo", "en"])
+    joined(first, 1)
+    with pytest.raises(RoomActionRefused, match="Your partner is not connected") as never_joined:
+        check_take_channel(participant_seat(first, []), second.person_id)
+    assert never_joined.value.code == "conflict"
+    with pytest.raises(RoomActionRefused, match="Your microphone is not connected"):
+        check_take_channel(participant_seat(second, []))
+    joined(second, 2)
+    room = do_open_room(meeting)
+    actions.do_note_feed_left(room, 2, timezone.now())  # the partner's connection dropped
+    assert [i["present"] for i in part(meeting)[0]["interpreters"]] == [True, False]
+    assert room_events(meeting.pk)[-1]["type"] == "channels.changed"
+    with pytest.raises(RoomActionRefused, match="Your partner is not connected"):
+        check_take_channel(participant_seat(first, []), second.person_id)
+    assert part(meeting)[0]["on_air"] == first.person_id
+
+
+def test_the_recording_is_split_as_the_room_heard_it_whatever_the_trip_says_later(meeting) -> None:
+    english, french = booth(meeting, ["yo", "en"], ["yo", "fr"])
+    joined(english, 1)
+    joined(french, 2)
+    room = do_open_room(meeting)
+    english.person.languages = ["yo", "fr"]  # re-paired after the meeting
+    english.person.save()
+    french.delete()  # and the French interpreter taken off the engagement
+    plan = channels.recording_plan(room)
+    assert plan.languages == {f"p{english.person_id}": "en", f"p{french.person_id}": "fr"}
+    assert set(plan.live) == set(plan.languages)
+
+
+def test_a_take_that_comes_after_the_end_opens_nothing(meeting) -> None:
+    first, second = booth(meeting, ["yo", "en"], ["yo", "en"])
+    joined(first, 1)
+    joined(second, 2)
+    room = do_open_room(meeting)
+    actions.do_end_room(room, acting="host")
+    assert actions.do_put_on_air(room, "en", second.person_id, timezone.now()) is False
+    assert not ChannelShift.objects.filter(ended_at__isnull=True).exists()
 
 
 def test_a_handover_ends_one_shift_at_the_instant_the_next_starts(meeting) -> None:
@@ -153,6 +219,7 @@ def test_the_control_channel_gives_channels_to_all_and_a_booth_to_interpreters(m
     interpreter, partner = booth(meeting, ["yo", "en"], ["yo", "en"])
     journalist = seat(meeting, Role.PRESS, name="Pía Periodista")
     joined(interpreter, 3)
+    joined(partner, 4)
 
     clients = {p.pk: claimed(p) for p in (interpreter, partner, journalist)}
 

@@ -4,6 +4,7 @@ room is created with talking events. Janus answers an offer only where it can ga
 candidates: run inside the test network namespace (scripts/in-netns.sh). Media itself, and Janus
 listing the journalist as publishing and then not, are in tests/browser/test_publishing_grants.py."""
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import timedelta
@@ -16,11 +17,11 @@ from tests.janus import AsgiServer, run_async
 from tests.rooms.sockets import JanusSocket, SocketBrowser
 from tests.rooms.test_sdp import offer
 from tests.rooms.test_sdp_janus import configure, joined_publisher
-from virtualtrip.rooms import actions, live
+from virtualtrip.rooms import actions, channels, live
 from virtualtrip.rooms.enums import AdmissionState
 from virtualtrip.rooms.janus.client import janus_client
 from virtualtrip.rooms.janus.servers import server_at
-from virtualtrip.rooms.models import Admission, PublishingGrant, Room
+from virtualtrip.rooms.models import Admission, ChannelShift, LiveFeed, PublishingGrant, Room
 from virtualtrip.rooms.signaling import media_sections
 from virtualtrip.trips.enums import Role
 from virtualtrip.trips.models import Participant
@@ -110,3 +111,22 @@ def test_the_room_on_janus_sends_talking_events(janus_socket) -> None:
     assert created["audiolevel_event"] is True
     assert created["audio_active_packets"] == live.AUDIO_ACTIVE_PACKETS
     assert created["audio_level_average"] == live.AUDIO_LEVEL_AVERAGE
+
+
+def test_an_interpreter_joined_through_the_proxy_is_a_channel_feed_until_the_socket_closes(
+    janus_socket,
+) -> None:
+    engagement = live_engagement(title="Reunión con la ministra", languages=["es", "en"])
+    interpreter = seat(engagement, Role.INTERPRETER, name="Þórunn Ægisdóttir", languages=["es", "en"])
+    janus = janus_socket(interpreter)
+    joined_publisher(janus)
+    room = Room.objects.get(engagement=engagement)
+    feed = LiveFeed.objects.get(room=room, person=interpreter.person)
+    assert (feed.language, feed.left_at) == ("en", None)
+    assert ChannelShift.objects.get(room=room, ended_at__isnull=True).person_id == interpreter.person_id
+    janus.socket.close()
+    deadline = time.monotonic() + 10
+    while LiveFeed.objects.get(pk=feed.pk).left_at is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert LiveFeed.objects.get(pk=feed.pk).left_at is not None
+    assert channels.present_interpreters(room) == set()

@@ -435,12 +435,20 @@ def do_note_talking(
 ) -> None:
     """Janus says this person started or stopped talking (their proxy saw it on their own publisher
     handle). Side effects: the `talking_changed` signal (the floor keeps the spans) and a
-    `talking.changed` to the whole room, so every page highlights who is talking."""
+    `talking.changed` to the whole room, so every page highlights who is talking. An interpreter's
+    feed is a channel, not the floor: nothing is noted (their name stays off the floor's page)."""
+    if feed is not None and _speaks_into_a_channel(engagement_id, feed):
+        return
     signals.talking_changed.send(
         sender=None, engagement_id=engagement_id, person_id=person_id, talking=talking, at=at
     )
     event = protocol.TalkingChanged(person=person_id, talking=talking, feed=feed)
     send_event_on_commit(protocol.room_group(engagement_id), event)
+
+
+def _speaks_into_a_channel(engagement_id: int, feed: int) -> bool:
+    rows = LiveFeed.objects.filter(room__engagement_id=engagement_id, feed=feed)
+    return rows.exclude(language="").exists()
 
 
 @transaction.atomic
@@ -449,6 +457,9 @@ def do_note_live_feed(room: Room, feed: int, seat: Seat, at: datetime) -> None:
     person's display is not kept (their name, to a briefer who goes on background later: who they are
     is their person, labelled as the ground rules then say); a staff account's is, cut to fit."""
     display = seat.display if seat.person_id is None else ""
+    channel = None
+    if seat.role == Role.INTERPRETER and seat.person_id is not None:
+        channel = channels.channel_of(room.engagement, seat.person_id)
     LiveFeed.objects.update_or_create(
         room=room,
         feed=feed,
@@ -456,21 +467,31 @@ def do_note_live_feed(room: Room, feed: int, seat: Seat, at: datetime) -> None:
             "person_id": seat.person_id,
             "display": display[:300],  # LiveFeed.display's length: a staff name may be longer
             "joined_at": at,
+            "language": channel.language if channel is not None else "",
         },
     )
-    if seat.role == Role.INTERPRETER and seat.person_id is not None:
-        _interpreter_arrived(room, seat.person_id, at)
+    if channel is not None and seat.person_id is not None:
+        _interpreter_arrived(room, channel.language, seat.person_id, at)
 
 
-def _interpreter_arrived(room: Room, person_id: int, at: datetime) -> None:
+@transaction.atomic
+def do_note_feed_left(room: Room, feed: int, at: datetime) -> None:
+    """The proxy's connection that carried publisher `feed` closed: its person left the media (a
+    booth partner who is gone cannot be handed the channel). Side effects: `channels.changed` when
+    the feed was an interpreter's."""
+    left = LiveFeed.objects.filter(room=room, feed=feed, left_at__isnull=True).update(left_at=at)
+    if left and LiveFeed.objects.filter(room=room, feed=feed).exclude(language="").exists():
+        _channels_changed(room)
+
+
+def _interpreter_arrived(room: Room, language: str, person_id: int, at: datetime) -> None:
     """An interpreter's feed is new: every page learns it, and a channel nobody is live on goes live
     with them (the first of a booth to join speaks first)."""
-    channel = channels.channel_of(room.engagement, person_id)
-    if channel is None:
+    locked = Room.objects.select_for_update().filter(pk=room.pk).first()
+    if locked is None or locked.ended_at is not None:
         return
-    Room.objects.select_for_update().filter(pk=room.pk).first()
-    if not ChannelShift.objects.filter(room=room, language=channel.language, ended_at__isnull=True).exists():
-        ChannelShift.objects.create(room=room, language=channel.language, person_id=person_id, started_at=at)
+    if not ChannelShift.objects.filter(room=room, language=language, ended_at__isnull=True).exists():
+        ChannelShift.objects.create(room=room, language=language, person_id=person_id, started_at=at)
     _channels_changed(room)
 
 
@@ -501,7 +522,15 @@ def check_take_channel(seat: Seat, person_id: int | None = None) -> None:
     if person_id is not None and (live is None or live.person_id != seat.person_id):
         refusal = _("Only the interpreter live on the channel hands it over.")
         raise RoomActionRefused(refusal, ErrorCode.CONFLICT)
+    if taker not in channels.present_interpreters(room):
+        raise RoomActionRefused(_absent(person_id is None), ErrorCode.CONFLICT)
     do_put_on_air(room, channel.language, taker, timezone.now())
+
+
+def _absent(taking: bool) -> str:
+    if taking:
+        return _("Your microphone is not connected to the room yet: the channel would go silent.")
+    return _("Your partner is not connected to the room: the channel would go silent.")
 
 
 @transaction.atomic
@@ -509,7 +538,9 @@ def do_put_on_air(room: Room, language: str, person_id: int, at: datetime) -> bo
     """`person_id` is live on the room's `language` channel from `at`: the shift of whoever was ends
     at the same instant, so the channel is never without a voice in between. False (and nothing sent)
     when they already are. Side effects: `channels.changed` to the room."""
-    Room.objects.select_for_update().filter(pk=room.pk).first()
+    locked = Room.objects.select_for_update().filter(pk=room.pk).first()
+    if locked is None or locked.ended_at is not None:
+        return False  # the meeting ended while this was on its way: its shifts are closed
     live = ChannelShift.objects.filter(room=room, language=language, ended_at__isnull=True).first()
     if live is not None and live.person_id == person_id:
         return False

@@ -67,26 +67,45 @@ def live_shifts(room: Room | None) -> dict[str, ChannelShift]:
     return {shift.language: shift for shift in ChannelShift.objects.filter(room=room, ended_at__isnull=True)}
 
 
-def latest_feeds(room: Room | None, people: list[int]) -> dict[int, int]:
-    """Each person's latest publisher id in the room's Janus (a rejoin gives a new one)."""
+def interpreter_feeds(room: Room | None, people: list[int]) -> dict[int, list[int]]:
+    """Each person's publisher ids in the room's Janus that speak into a channel, oldest first: a
+    rejoin or a second tab gives a new one, and the latest is the one heard on air."""
     if room is None or not people:
         return {}
-    rows = LiveFeed.objects.filter(room=room, person_id__in=people).order_by("joined_at", "pk")
-    return {row.person_id: row.feed for row in rows if row.person_id is not None}
+    rows = LiveFeed.objects.filter(room=room, person_id__in=people).exclude(language="")
+    feeds: dict[int, list[int]] = {}
+    for row in rows.order_by("joined_at", "pk"):
+        if row.person_id is not None:
+            feeds.setdefault(row.person_id, []).append(row.feed)
+    return feeds
+
+
+def present_interpreters(room: Room) -> set[int]:
+    """The interpreters whose microphone is connected to the room now (a publisher not yet closed)."""
+    rows = LiveFeed.objects.filter(room=room, left_at__isnull=True, person__isnull=False).exclude(language="")
+    return set(rows.values_list("person_id", flat=True))
 
 
 def channels_part(engagement: Engagement, room: Room | None) -> list[dict[str, Any]]:
-    """What every page gets: each channel's language, its name, its interpreters' feeds and who is
-    live. No interpreter's name: a press seat has no need of it."""
+    """What every page gets: each channel's language, its name, its interpreters' feeds (`feed` the
+    latest, the one heard; `feeds` every one, none of which is the floor), whether each is connected
+    and who is live. No interpreter's name: a press seat has no need of it."""
     channels = list_channels(engagement)
-    feeds = latest_feeds(room, interpreter_ids(channels))
+    feeds = interpreter_feeds(room, interpreter_ids(channels))
+    present = present_interpreters(room) if room is not None else set()
     live = live_shifts(room)
     return [
         {
             "language": channel.language,
             "name": autonym(channel.language),
             "interpreters": [
-                {"person": i.person_id, "feed": feeds.get(i.person_id)} for i in channel.interpreters
+                {
+                    "person": i.person_id,
+                    "feed": feeds[i.person_id][-1] if feeds.get(i.person_id) else None,
+                    "feeds": feeds.get(i.person_id, []),
+                    "present": i.person_id in present,
+                }
+                for i in channel.interpreters
             ],
             "on_air": live[channel.language].person_id if channel.language in live else None,
         }
@@ -115,22 +134,26 @@ def seat_part(seat: Seat) -> dict[str, Any]:
 
 
 def recording_plan(room: Room) -> ChannelPlan:
-    """Which recorded seats are interpreters, into which language, and when each was live."""
+    """Which recorded seats are interpreters, into which language, and when each was live: from the
+    room's own record (the feeds as they joined, the shifts), not from today's trip, so that an
+    interpreter removed or re-paired since the meeting is still split out as they were heard."""
     languages = {
-        person_seat_key(i.person_id): channel.language
-        for channel in list_channels(room.engagement)
-        for i in channel.interpreters
+        person_seat_key(person): language
+        for person, language in LiveFeed.objects.filter(room=room, person__isnull=False)
+        .exclude(language="")
+        .order_by("joined_at", "pk")
+        .values_list("person_id", "language")
     }
     live: dict[str, list[tuple[datetime, datetime | None]]] = {}
-    for shift in ChannelShift.objects.filter(room=room, person__isnull=False):
+    for shift in ChannelShift.objects.filter(room=room, person__isnull=False).order_by("started_at"):
         if shift.person_id is not None:
             key = person_seat_key(shift.person_id)
+            languages.setdefault(key, shift.language)
             live.setdefault(key, []).append((shift.started_at, shift.ended_at))
     return ChannelPlan(languages, live)
 
 
 def channel_feeds(room: Room) -> set[int]:
-    """Every publisher id in the room that is an interpreter's (whatever their shift): a channel,
+    """Every publisher id in the room that speaks into a channel (whatever its interpreter's shift):
     not the floor, for what listens to the floor (live captions)."""
-    people = interpreter_ids(list_channels(room.engagement))
-    return set(LiveFeed.objects.filter(room=room, person_id__in=people).values_list("feed", flat=True))
+    return set(LiveFeed.objects.filter(room=room).exclude(language="").values_list("feed", flat=True))

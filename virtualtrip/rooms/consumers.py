@@ -334,6 +334,9 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
             await self.backend.close()
         if self.reader is not None:
             self.reader.cancel()
+        if self.my_janus_id is not None:
+            left = database_sync_to_async(actions.do_note_feed_left)
+            await left(self.room, self.my_janus_id, timezone.now())
         if hasattr(self, "policy"):
             for group in self._groups():
                 await self.channel_layer.group_discard(group, self.channel_name)

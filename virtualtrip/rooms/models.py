@@ -162,6 +162,15 @@ class LiveFeed(models.Model):
     )
     display = models.CharField(max_length=300, blank=True)
     joined_at = models.DateTimeField()
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        help_text="The interpretation channel the feed speaks into, as the trip said when it joined; "
+        "blank: the floor. The recording is split on this, whatever the trip says later.",
+    )
+    left_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the publisher's connection closed; empty while it is on."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["room", "feed"], name="one_person_per_feed")]

@@ -72,6 +72,11 @@ class TalkingChanged(Strict):
 class ChannelInterpreterBody(Strict):
     person: int
     feed: int | None
+    """The latest of `feeds`: the one heard while the interpreter is on air."""
+    feeds: list[int]
+    """Every publisher of theirs in the room: none is the floor, only `feed` is ever heard."""
+    present: bool
+    """Their microphone is connected to the room now: a booth partner may hand them the channel."""
 
 
 class ChannelBody(Strict):

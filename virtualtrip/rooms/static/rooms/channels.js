@@ -12,10 +12,18 @@
   const config = JSON.parse(document.getElementById("room-config").textContent);
   const $ = (id) => document.getElementById(id);
   const gettext = window.gettext || ((text) => text);
+  const gettext_noop = window.gettext_noop || ((text) => text);
   const interpolate = window.interpolate
     || ((text, values) => text.replace(/%\((\w+)\)s/g, (match, name) => values[name]));
   const FLOOR = "floor";
   const KEPT = "vt-listening:" + config.engagement;
+  // The server's refusals of a take or a handover, translated where room.js shows them.
+  gettext_noop("Only the interpreters of a channel speak into it.");
+  gettext_noop("The meeting is not on: there is no channel to take.");
+  gettext_noop("Hand the channel over to a partner of your booth: this person does not interpret into it.");
+  gettext_noop("Only the interpreter live on the channel hands it over.");
+  gettext_noop("Your microphone is not connected to the room yet: the channel would go silent.");
+  gettext_noop("Your partner is not connected to the room: the channel would go silent.");
   const state = { channels: [], booth: null, choice: FLOOR, floorLevel: 0.2 };
   room.listening = state;
 
@@ -30,14 +38,19 @@
   }
 
   function keep() {
-    localStorage.setItem(KEPT, JSON.stringify({ choice: state.choice, floorLevel: state.floorLevel }));
+    try {
+      localStorage.setItem(KEPT, JSON.stringify({ choice: state.choice, floorLevel: state.floorLevel }));
+    } catch (e) { /* storage blocked or full: the choice holds for this page, not past a reload */ }
   }
 
   // ---- which feed is what ------------------------------------------------------------------
   function channelFeeds() {
     const feeds = new Map();  // feed id → channel language
+    // Every feed of an interpreter is a channel's, the older ones too (a second tab, a rejoin):
+    // none of them may play as the floor; only the live interpreter's latest is heard.
     state.channels.forEach((channel) => channel.interpreters.forEach((i) => {
-      if (i.feed !== null) feeds.set(String(i.feed), channel.language);
+      (i.feeds || []).concat(i.feed === null ? [] : [i.feed])
+        .forEach((feed) => feeds.set(String(feed), channel.language));
     }));
     return feeds;
   }
@@ -128,11 +141,16 @@
     $("booth-status").dataset.onAir = String(onAir);
     $("take-channel").hidden = onAir;
     const partners = state.booth.interpreters.filter((i) => i.person !== config.person);
+    const connected = new Set(channel ? channel.interpreters.filter((i) => i.present).map((i) => i.person) : []);
     $("hand-over").replaceChildren(...(onAir ? partners : []).map((partner) => {
       const button = document.createElement("button");
       button.type = "button";
       button.className = "hand-over";
       button.textContent = interpolate(gettext("Hand over to %(name)s"), { name: partner.name }, true);
+      button.disabled = !connected.has(partner.person);
+      if (button.disabled) {
+        button.title = interpolate(gettext("%(name)s is not connected."), { name: partner.name }, true);
+      }
       button.addEventListener("click", () => room.command("channel.hand_over", { person: partner.person }));
       return button;
     }));
