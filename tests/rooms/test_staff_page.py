@@ -6,14 +6,16 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tests.factories.rooms import live_engagement, seat
 from tests.html import texts
 from tests.rooms.sockets import claim
 from virtualtrip.rooms import actions
+from virtualtrip.rooms.channels import autonym
 from virtualtrip.rooms.ending import process_recording
 from virtualtrip.rooms.links import read_join_token
-from virtualtrip.rooms.models import JoinPass
+from virtualtrip.rooms.models import JoinPass, RecordingTrack
 from virtualtrip.rooms.recordings import raw_folder
 from virtualtrip.trips.enums import Role
 from virtualtrip.trips.models import Participant
@@ -131,3 +133,29 @@ def test_reissuing_a_link_nobody_used_yet_replaces_it(admin_client) -> None:
     assert new != shown
     assert claim(Client(), shown).status_code == 403
     assert claim(Client(), new).status_code == 200
+
+
+def test_each_track_says_whether_it_is_the_floor_a_channel_or_an_interpreter(admin_client) -> None:
+    engagement = live_engagement(record=True)
+    room = actions.do_end_room(actions.do_open_room(engagement), acting="Host")
+    for speaker, language in [("", ""), ("", "fr"), ("", "yo"), ("Ngozi Ọkafọr", "fr"), ("Avery Stone", "")]:
+        RecordingTrack.objects.create(
+            room=room,
+            speaker=speaker,
+            language=language,
+            file=f"engagement-{engagement.pk}/{speaker or language or 'room'}.ogg",
+            starts_at=timezone.now(),
+            duration_seconds=1,
+            size_bytes=1,
+        )
+    cells = texts(staff_page(admin_client, engagement.pk), tag="td")
+    yoruba = autonym("yo")
+    assert yoruba != "yo"
+    for label in [
+        "Whole room",
+        "Channel: Français",
+        f"Channel: {yoruba}",
+        "Ngozi Ọkafọr, interpreting into Français",
+        "Avery Stone",
+    ]:
+        assert label in cells

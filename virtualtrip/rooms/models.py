@@ -73,7 +73,9 @@ class RecordingTrack(models.Model):
         ordering = ["room", "speaker"]
 
     def __str__(self) -> str:
-        return self.speaker or "Whole room"
+        if self.speaker:
+            return self.speaker
+        return f"Channel {self.language}" if self.language else "Whole room"
 
 
 class JoinPass(models.Model):

@@ -10,11 +10,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from virtualtrip.rooms import actions, queries
 from virtualtrip.rooms.access import DEVICE_COOKIE, GRANTS_KEY
+from virtualtrip.rooms.channels import autonym
 from virtualtrip.rooms.janus.client import JanusError, janus_client
 from virtualtrip.rooms.janus.servers import janus_servers
 from virtualtrip.rooms.links import JoinLinkInvalid, read_join_token
@@ -185,9 +187,23 @@ def join_links(request: HttpRequest, engagement_id: int) -> HttpResponse:
         "rows": rows,
         "room_url": reverse("rooms:room", args=[engagement.pk]),
         "room": Room.objects.filter(engagement=engagement).first(),
-        "tracks": queries.recording_tracks(engagement),
+        "tracks": [(track, _track_label(track)) for track in queries.recording_tracks(engagement)],
     }
     return render(request, "rooms/join_links.html", context)
+
+
+def _track_label(track: RecordingTrack) -> str:
+    """What the staff page calls a track: its speaker, a channel by its language, or the floor."""
+    if track.speaker and track.language:
+        return _("%(speaker)s, interpreting into %(language)s") % {
+            "speaker": track.speaker,
+            "language": autonym(track.language),
+        }
+    if track.speaker:
+        return track.speaker
+    if track.language:
+        return _("Channel: %(language)s") % {"language": autonym(track.language)}
+    return _("Whole room")
 
 
 @staff_member_required
