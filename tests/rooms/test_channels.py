@@ -255,6 +255,10 @@ def test_the_control_channel_gives_channels_to_all_and_a_booth_to_interpreters(m
     hand_over = {"type": "channel.hand_over", "id": "c2", "body": {"person": "1"}}
     _, invalid = run_async(lambda: state(interpreter, hand_over))
     assert invalid["code"] == "invalid"
+    confused = {"type": "channel.take", "id": "c3", "body": {"person": partner.person_id}}
+    _, invalid = run_async(lambda: state(partner, confused))
+    assert invalid["code"] == "invalid"
+    assert part(meeting)[0]["on_air"] == interpreter.person_id
     hand_over["body"] = {"person": partner.person_id}
     _, done = run_async(lambda: state(interpreter, hand_over))
     assert done["type"] == "ok"

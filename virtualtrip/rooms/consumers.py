@@ -474,6 +474,8 @@ class RoomControlConsumer(AsyncJsonWebsocketConsumer):
         person = None
         if command.type == "channel.hand_over":
             person = protocol.PersonBody.model_validate(command.body).person
+        else:
+            protocol.NoBody.model_validate(command.body)
         await database_sync_to_async(actions.check_take_channel)(self.arrival.seat, person)
         return {}
 

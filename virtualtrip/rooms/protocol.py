@@ -20,6 +20,10 @@ class PersonBody(Strict):
     person: DATABASE_ID
 
 
+class NoBody(Strict):
+    """A command that reads nothing from its body (`channel.take`): anything in it is refused."""
+
+
 # Events (app → browser)
 class WaitingBody(Strict):
     person: int
