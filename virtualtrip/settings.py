@@ -265,6 +265,16 @@ SPEECH_MODEL = (
     Path(os.environ["VIRTUALTRIP_SPEECH_MODEL"]) if os.environ.get("VIRTUALTRIP_SPEECH_MODEL") else None
 )
 SPEECH_MODEL_NAME = os.environ.get("VIRTUALTRIP_SPEECH_MODEL_NAME", "custom")
+# A multilingual Whisper model (CTranslate2 folder) for transcripts in other languages than English:
+# the model shipped (tiny.en) hears English only. Nothing is downloaded: without it, such a
+# transcript fails saying so.
+SPEECH_MULTILINGUAL_MODEL = (
+    Path(os.environ["VIRTUALTRIP_SPEECH_MULTILINGUAL_MODEL"])
+    if os.environ.get("VIRTUALTRIP_SPEECH_MULTILINGUAL_MODEL")
+    else None
+)
+SPEECH_MULTILINGUAL_MODEL_NAME = os.environ.get("VIRTUALTRIP_SPEECH_MULTILINGUAL_MODEL_NAME", "multilingual")
+SPEECH_INTERPRETATION_LAG_S = float(os.environ.get("VIRTUALTRIP_SPEECH_INTERPRETATION_LAG_S", "2.5"))
 SPEECH_DEVICE = os.environ.get("VIRTUALTRIP_SPEECH_DEVICE", "cpu")
 SPEECH_COMPUTE_TYPE = os.environ.get("VIRTUALTRIP_SPEECH_COMPUTE_TYPE", "int8")
 SPEECH_BEAM_SIZE = int(os.environ.get("VIRTUALTRIP_SPEECH_BEAM_SIZE", "3"))

@@ -61,7 +61,7 @@ def the_job(engagement: Engagement) -> TranscriptionJob:
 
 
 def fake_transcribe(monkeypatch: pytest.MonkeyPatch, work: Callable[..., dict[str, Any]]) -> None:
-    monkeypatch.setattr(pipeline, "recorded_source", lambda engagement: object())
+    monkeypatch.setattr(pipeline, "recorded_source", lambda engagement, language="en": object())
     monkeypatch.setattr(pipeline, "transcribe", lambda engagement, source, progress=None, **_: work(progress))
 
 

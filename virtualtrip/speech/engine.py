@@ -6,7 +6,7 @@ nothing is downloaded, ever. A larger model is a folder of CTranslate2 files nam
 
 import functools
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,7 @@ from virtualtrip.speech.audio import Samples
 from virtualtrip.speech.problems import SpeechProblem
 from virtualtrip.speech.vocabulary import Vocabulary
 from virtualtrip.speech.words import Word
+from virtualtrip.trips.validators import language_name
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
@@ -38,6 +39,8 @@ class ModelInfo:
     beam_size: int
     batch_size: int
     hotwords: bool
+    language: str = "en"
+    """The language the model is told it hears."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -65,6 +68,23 @@ def model_info() -> ModelInfo:
         batch_size=settings.SPEECH_BATCH_SIZE,
         hotwords=settings.SPEECH_HOTWORDS,
     )
+
+
+def model_for(language: str) -> ModelInfo:
+    """The model that hears `language`: the usual one for English, or where it is multilingual;
+    else the multilingual model set by path. SpeechProblem when there is none: the shipped tiny.en
+    would write English words over Spanish or French speech."""
+    usual = model_info()
+    if language == "en" or not usual.english_only:
+        return replace(usual, language=language)
+    path = settings.SPEECH_MULTILINGUAL_MODEL
+    if path is None:
+        raise SpeechProblem(
+            f"no speech model for {language_name(language)} ({language}): {usual.name} hears English "
+            "only; set VIRTUALTRIP_SPEECH_MULTILINGUAL_MODEL to a multilingual Whisper model "
+            "(a folder of CTranslate2 files)"
+        )
+    return replace(usual, name=settings.SPEECH_MULTILINGUAL_MODEL_NAME, path=str(path), language=language)
 
 
 @functools.cache
@@ -96,7 +116,7 @@ def recognise(
     """Every word heard in `samples` (16 kHz mono), with its times; none in silence."""
     model = load_model(info)
     options: dict[str, Any] = {
-        "language": "en",
+        "language": info.language,
         "beam_size": info.beam_size,
         "word_timestamps": True,
         "vad_filter": True,

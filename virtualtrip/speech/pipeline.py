@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from virtualtrip.floor.log import floor_log
 from virtualtrip.rooms.models import RecordingTrack
-from virtualtrip.rooms.queries import recording_tracks, room_mix
-from virtualtrip.speech import engine
-from virtualtrip.speech.audio import check_audio, decode
+from virtualtrip.rooms.queries import channel_mixes, recording_tracks, room_mix
+from virtualtrip.speech import engine, interpreted
+from virtualtrip.speech.audio import SAMPLE_RATE, Samples, check_audio, decode
 from virtualtrip.speech.corrections import Correction, correct
 from virtualtrip.speech.paragraphs import Paragraph, paragraphs
 from virtualtrip.speech.problems import SpeechProblem
@@ -39,6 +39,11 @@ class Source:
     (a turns file), or `none`."""
     starts_at: datetime | None = None
     """The wall time of the audio's first sample, where the product recorded it."""
+    language: str = "en"
+    samples: Samples | None = None
+    """The audio already made (an interpreted meeting's language, `interpreted`); else `audio` is read."""
+    made_from: dict[str, Any] | None = None
+    """For a language of an interpreted meeting: the floor voices and the channel it was made from."""
 
 
 def _recorded_turns(
@@ -62,16 +67,27 @@ def _recorded_turns(
     return talking, "talking" if talking else "none"
 
 
-def recorded_source(engagement: Engagement) -> Source:
-    """The room's own recording: its mix, and turns from its per-speaker files or the floor log."""
+def recorded_source(engagement: Engagement, language: str = "en") -> Source:
+    """The room's own recording: its mix, and turns from its per-speaker files or the floor log. In
+    a room with interpretation channels, the audio of `language` (`interpreted`) in the floor's turns."""
     recorded = recording_tracks(engagement)
     mix = room_mix(recorded)
+    where = f"{engagement.trip.slug}/{engagement.key}"
     if mix is None:
-        raise SpeechProblem(
-            f"{engagement.trip.slug}/{engagement.key}: the room has no recording to transcribe"
-        )
+        raise SpeechProblem(f"{where}: the room has no recording to transcribe")
     turns, turns_from = _recorded_turns(engagement, recorded, mix.starts_at)
-    return Source(settings.RECORDINGS_DIR / mix.file, turns, turns_from, mix.starts_at)
+    audio = settings.RECORDINGS_DIR / mix.file
+    if not channel_mixes(recorded):
+        return Source(audio, turns, turns_from, mix.starts_at, language)
+    made = interpreted.language_audio(engagement, language, recorded, mix.starts_at)
+    if made is None:
+        raise SpeechProblem(f"{where}: nobody spoke {language} and no channel interpreted into it")
+    made_from = {
+        "floor": [track.speaker for track in made.floor],
+        "channel": Path(made.channel.file).name if made.channel else None,
+        "lag_seconds": round(made.lag_seconds, 2),
+    }
+    return Source(audio, turns, turns_from, mix.starts_at, language, made.samples, made_from)
 
 
 def file_source(engagement: Engagement, audio: Path, turns_file: Path | None = None) -> Source:
@@ -95,21 +111,24 @@ def transcribe(
     engagement: Engagement, source: Source, *, bias: bool = True, progress: Progress | None = None
 ) -> dict[str, Any]:
     """The transcript of `source`, in its stored form. SpeechProblem for audio or a model it cannot use."""
-    info = check_audio(source.audio)
-    model = engine.model_info()
+    model = engine.model_for(source.language)
+    if source.samples is None:
+        duration = check_audio(source.audio).duration
+        samples = decode(source.audio)
+    else:
+        samples, duration = source.samples, len(source.samples) / SAMPLE_RATE
     vocabulary = vocabulary_for(engagement)
-    samples = decode(source.audio)
     done: Callable[[float], None] | None = None
     if progress is not None:
-        done = lambda seconds: progress(min(seconds, info.duration), info.duration)  # noqa: E731
+        done = lambda seconds: progress(min(seconds, duration), duration)  # noqa: E731
     words = engine.recognise(samples, vocabulary if bias else None, model, done)
     corrections: list[Correction] = []
     if bias:
         words, corrections = correct(words, vocabulary)
     made = paragraphs(words, source.turns)
     if progress is not None:
-        progress(info.duration, info.duration)
-    return _stored(engagement, source, info.duration, model, bias, made, [c.as_dict() for c in corrections])
+        progress(duration, duration)
+    return _stored(engagement, source, duration, model, bias, made, [c.as_dict() for c in corrections])
 
 
 def _paragraph(paragraph: Paragraph) -> dict[str, Any]:
@@ -146,7 +165,7 @@ def _stored(
         "trip": engagement.trip.slug,
         "engagement": engagement.key,
         "title": engagement.title,
-        "language": "en",
+        "language": source.language,
         "ground_rules": {
             "rule": rules.rule.value,
             "attribution": rules.attribution,
@@ -161,6 +180,7 @@ def _stored(
             "starts_at": source.starts_at.isoformat() if source.starts_at else None,
         },
         "turns_from": source.turns_from,
+        **({"interpreted": source.made_from} if source.made_from is not None else {}),
         "paragraphs": [_paragraph(p) for p in made],
         "corrections": corrections,
     }

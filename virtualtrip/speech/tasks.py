@@ -47,7 +47,7 @@ def run(job: TranscriptionJob) -> str:
     try:
         with _heartbeat(job):
             engagement = job.engagement
-            source = pipeline.recorded_source(engagement)
+            source = pipeline.recorded_source(engagement, job.language)
             body = pipeline.transcribe(engagement, source, progress=_progress_writer(job))
             jobs.do_finish_job(job, body)
     except jobs.JobTakenOver:

@@ -40,6 +40,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--turns", type=Path, help="who spoke when: a TSV of start_seconds, end_seconds, person_id"
         )
+        parser.add_argument(
+            "--language",
+            default="en",
+            help="the transcript's language (ISO 639-1); in an interpreted room, what its listeners heard",
+        )
         parser.add_argument("--format", choices=sorted(exports.FORMATS), default="text")
         parser.add_argument(
             "--no-names-bias", action="store_true", help="do not tell the recogniser who is in the room"
@@ -69,7 +74,7 @@ class Command(BaseCommand):
             source = (
                 pipeline.file_source(engagement, options["audio"], options["turns"])
                 if options["audio"]
-                else pipeline.recorded_source(engagement)
+                else pipeline.recorded_source(engagement, options["language"])
             )
             if options["turns"] and not options["audio"]:
                 source = pipeline.file_source(engagement, source.audio, options["turns"])
@@ -81,5 +86,5 @@ class Command(BaseCommand):
         finally:
             bar.close()
         if options["save"]:
-            actions.do_store_transcript(engagement, body)
+            actions.do_store_transcript(engagement, body, language=options["language"])
         self.stdout.write(exports.FORMATS[options["format"]](body), ending="")
