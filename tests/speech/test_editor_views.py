@@ -16,6 +16,7 @@ from tests.speech.scripts import BACKGROUND
 from virtualtrip.publishing.enums import Clearance
 from virtualtrip.publishing.models import Document
 from virtualtrip.rooms.models import RecordingTrack
+from virtualtrip.speech.actions import do_store_transcript
 from virtualtrip.speech.models import Transcript
 from virtualtrip.trips.models import Engagement
 
@@ -331,3 +332,54 @@ def test_no_recording_or_a_missing_file_is_not_found(
     RecordingTrack.objects.all().delete()
     none = editor_client.get(url("audio", engagement)).status_code
     assert [missing, outside, none] == [404, 404, 404]
+
+
+def test_a_transcript_in_another_language_is_edited_on_its_own_page_and_cleared_as_a_translation(
+    editor_client: Client, transcript: Transcript, engagement: Engagement
+) -> None:
+    spanish_body = {**transcript.body, "language": "es"}
+    spanish_body["paragraphs"] = [
+        {**p, "text": f"Párrafo {n}: ñandú"} for n, p in enumerate(transcript.body["paragraphs"])
+    ]
+    spanish = do_store_transcript(engagement, spanish_body, language="es")
+    page = editor_client.get(url("editor", engagement) + "?language=es")
+    assert page.context["transcript"] == spanish
+    assert [(c["code"], c["current"]) for c in page.context["languages"]] == [("en", False), ("es", True)]
+    assert "Párrafo 0: ñandú" in page.content.decode()
+    assert editor_client.get(url("editor", engagement) + "?language=de").status_code == 404
+    assert editor_client.get(url("editor", engagement) + "?language=fr").context["transcript"] is None
+
+    early = editor_client.post(url("editor-send", engagement), {"version": 1, "language": "es"}, headers=JSON)
+    assert early.status_code == 400
+    assert "Send the English transcript to clearance first" in early.json()["error"]
+    assert not Document.objects.exists()
+
+    edited = editor_client.post(
+        url("editor-paragraph", engagement, 0),
+        {
+            "version": 1,
+            "language": "es",
+            "text": "Buenos días, señora ministra.",
+            "speaker": "label:" + spanish.body["paragraphs"][0]["speaker"],
+        },
+        headers=JSON,
+    )
+    assert edited.status_code == 200, edited.content
+    spanish.refresh_from_db()
+    transcript.refresh_from_db()
+    assert spanish.body["paragraphs"][0]["text"] == "Buenos días, señora ministra."
+    assert "Buenos" not in transcript.body["paragraphs"][0]["text"]  # the English one is untouched
+
+    editor_client.post(url("editor-send", engagement), {"version": transcript.version})
+    sent = editor_client.post(
+        url("editor-send", engagement), {"version": spanish.version, "language": "es"}, follow=True
+    )
+    assert sent.redirect_chain[-1][0].endswith("?language=es#clearance")
+    original = Document.objects.get(language="en")
+    translation = Document.objects.get(language="es")
+    assert translation.translation_of == original
+    assert "Buenos días, señora ministra." in translation.body
+    assert (
+        editor_client.get(url("export", engagement, "txt") + "?language=es").content.decode().count("ñandú")
+        >= 1
+    )

@@ -524,14 +524,22 @@ def check_send_to_clearance(transcript: Transcript, *, version: int, acting_user
     engagement = transcript.engagement
     if engagement.ground_rules == GroundRules.OFF_RECORD:
         raise EditorRefused(_("This engagement is off the record: its transcript is not for publication."))
-    if transcript.language != ORIGINAL_LANGUAGE:
+    if transcript.language != ORIGINAL_LANGUAGE and original_document(transcript) is None:
         raise EditorRefused(
-            _("Only the English transcript goes to clearance; translate its document instead.")
+            _("Send the English transcript to clearance first: this one goes beside it, as its translation.")
         )
     try:
         return do_send_to_clearance(transcript, version=version, acting_user=acting_user)
     except (DocumentInputError, WorkflowRefused, EditConflict) as error:
         raise _refusal(error) from error
+
+
+def original_document(transcript: Transcript) -> Document | None:
+    """The English transcript's document, which a transcript in another language translates."""
+    english = Transcript.objects.filter(engagement=transcript.engagement, language=ORIGINAL_LANGUAGE).first()
+    if english is None or english.document_id is None:
+        return None
+    return Document.objects.filter(pk=english.document_id).first()
 
 
 def _linked_document(transcript: Transcript) -> Document | None:
@@ -559,7 +567,13 @@ def do_send_to_clearance(transcript: Transcript, *, version: int, acting_user: A
     document = _linked_document(locked)
     text = document_text(locked, document, timezone.now())
     if document is None:
-        place = publishing.DocumentPlace(kind=DocumentKind.TRANSCRIPT, engagement=locked.engagement.key)
+        original = original_document(locked) if locked.language != ORIGINAL_LANGUAGE else None
+        place = publishing.DocumentPlace(
+            kind=DocumentKind.TRANSCRIPT,
+            language=locked.language,
+            engagement=None if original else locked.engagement.key,
+            translation_of=original.pk if original else None,
+        )
         checked = publishing.check_create_document(
             locked.engagement.trip, place, text, acting_user=acting_user
         )

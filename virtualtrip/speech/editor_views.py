@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from virtualtrip.publishing.enums import ORIGINAL_LANGUAGE, Language
 from virtualtrip.publishing.models import Document
 from virtualtrip.rooms.models import RecordingTrack
 from virtualtrip.rooms.queries import recording_tracks, room_mix
@@ -65,11 +66,36 @@ def _engagement(engagement_id: int) -> Engagement:
     return get_object_or_404(Engagement.objects.select_related("trip"), pk=engagement_id)
 
 
-def _transcript(engagement: Engagement) -> Transcript:
-    found = transcript_of(engagement)
+def _language(request: HttpRequest) -> str:
+    """The transcript's language the page or the form names (`language`), English when none; one the
+    product does not publish in is not a page."""
+    asked = request.POST if request.method == "POST" else request.GET
+    language = asked.get("language") or ORIGINAL_LANGUAGE
+    if language not in Language.values:
+        raise Http404("No transcript in that language")
+    return str(language)
+
+
+def _transcript(engagement: Engagement, language: str = ORIGINAL_LANGUAGE) -> Transcript:
+    found = transcript_of(engagement, language)
     if found is None:
-        raise Http404("No transcript of this engagement yet")
+        raise Http404("No transcript of this engagement in that language yet")
     return found
+
+
+def _language_links(engagement: Engagement, language: str) -> list[dict[str, Any]]:
+    """The engagement's transcripts by language, as the page offers them: English first."""
+    made = set(Transcript.objects.filter(engagement=engagement).values_list("language", flat=True))
+    return [
+        {
+            "code": code,
+            "name": name,
+            "url": _editor_url(engagement.pk, language=code),
+            "current": code == language,
+        }
+        for code, name in Language.choices
+        if code in made
+    ]
 
 
 def _mix(engagement: Engagement) -> RecordingTrack | None:
@@ -96,8 +122,9 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _editor_url(engagement_id: int, anchor: str = "") -> str:
-    return reverse("speech:editor", args=[engagement_id]) + (f"#{anchor}" if anchor else "")
+def _editor_url(engagement_id: int, anchor: str = "", language: str = ORIGINAL_LANGUAGE) -> str:
+    query = "" if language == ORIGINAL_LANGUAGE else f"?language={language}"
+    return reverse("speech:editor", args=[engagement_id]) + query + (f"#{anchor}" if anchor else "")
 
 
 def _refused(request: HttpRequest, refused: editor.EditorRefused, engagement_id: int) -> HttpResponse:
@@ -106,7 +133,7 @@ def _refused(request: HttpRequest, refused: editor.EditorRefused, engagement_id:
     if refused.status == 403:
         return HttpResponse(str(refused), status=403, content_type="text/plain; charset=utf-8")
     messages.error(request, str(refused))
-    return HttpResponseRedirect(_editor_url(engagement_id))
+    return HttpResponseRedirect(_editor_url(engagement_id, language=_language(request)))
 
 
 def _version(request: HttpRequest) -> int:
@@ -178,7 +205,8 @@ def _document(transcript: Transcript | None) -> Document | None:
 def editor_page(request: HttpRequest, engagement_id: int) -> HttpResponse:
     """The draft transcript beside the room's recording, for staff; editors may change it."""
     engagement = _engagement(engagement_id)
-    transcript = transcript_of(engagement)
+    language = _language(request)
+    transcript = transcript_of(engagement, language)
     withheld = editor.withheld_reason(transcript) if transcript is not None else None
     body = transcript.body if transcript is not None and withheld is None else {}
     context = {
@@ -195,6 +223,8 @@ def editor_page(request: HttpRequest, engagement_id: int) -> HttpResponse:
         "has_audio": _mix(engagement) is not None,
         "document": _document(transcript),
         "max_characters": editor.TEXT_MAX_CHARACTERS,
+        "language": language,
+        "languages": _language_links(engagement, language),
     }
     return render(request, "speech/editor.html", context)
 
@@ -208,7 +238,7 @@ def edit_paragraph(request: HttpRequest, engagement_id: int, index: int) -> Http
     engagement = _engagement(engagement_id)
     try:
         transcript = editor.check_edit_paragraph(
-            _transcript(engagement),
+            _transcript(engagement, _language(request)),
             index,
             text=request.POST.get("text", ""),
             speaker=request.POST.get("speaker", ""),
@@ -222,7 +252,7 @@ def edit_paragraph(request: HttpRequest, engagement_id: int, index: int) -> Http
         paragraph = _paragraph_json(transcript.body, index)
         return JsonResponse({"version": transcript.version, "paragraph": paragraph, "message": said})
     messages.success(request, said)
-    return HttpResponseRedirect(_editor_url(engagement_id, f"p-{index}"))
+    return HttpResponseRedirect(_editor_url(engagement_id, f"p-{index}", _language(request)))
 
 
 @require_POST
@@ -231,7 +261,10 @@ def undo_correction(request: HttpRequest, engagement_id: int, index: int) -> Htt
     engagement = _engagement(engagement_id)
     try:
         done = editor.check_undo_correction(
-            _transcript(engagement), index, version=_version(request), acting_user=request.user
+            _transcript(engagement, _language(request)),
+            index,
+            version=_version(request),
+            acting_user=request.user,
         )
     except editor.EditorRefused as refused:
         return _refused(request, refused, engagement_id)
@@ -251,7 +284,7 @@ def undo_correction(request: HttpRequest, engagement_id: int, index: int) -> Htt
         }
         return JsonResponse(answer)
     messages.success(request, said)
-    return HttpResponseRedirect(_editor_url(engagement_id, f"c-{index}"))
+    return HttpResponseRedirect(_editor_url(engagement_id, f"c-{index}", _language(request)))
 
 
 @require_POST
@@ -260,7 +293,7 @@ def send_to_clearance(request: HttpRequest, engagement_id: int) -> HttpResponse:
     engagement = _engagement(engagement_id)
     try:
         sent = editor.check_send_to_clearance(
-            _transcript(engagement), version=_version(request), acting_user=request.user
+            _transcript(engagement, _language(request)), version=_version(request), acting_user=request.user
         )
     except editor.EditorRefused as refused:
         return _refused(request, refused, engagement_id)
@@ -268,7 +301,7 @@ def send_to_clearance(request: HttpRequest, engagement_id: int) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"document": sent.document.pk, "state": sent.document.state, "message": said})
     messages.success(request, said)
-    return HttpResponseRedirect(_editor_url(engagement_id, "clearance"))
+    return HttpResponseRedirect(_editor_url(engagement_id, "clearance", _language(request)))
 
 
 # The audio --------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from virtualtrip.publishing.enums import Language
 from virtualtrip.speech import editor, exports, jobs, panel
 from virtualtrip.speech.captions.kept import captions_vtt
 from virtualtrip.speech.queries import transcript_of
@@ -85,7 +86,8 @@ def export(request: HttpRequest, engagement_id: int, extension: str) -> HttpResp
     if extension not in EXPORTED:
         raise Http404("No such export")
     engagement = _engagement(engagement_id)
-    transcript = transcript_of(engagement)
+    language = request.GET.get("language") or "en"
+    transcript = transcript_of(engagement, language) if language in Language.values else None
     if transcript is None:
         raise Http404("No transcript yet")
     withheld = editor.withheld_reason(transcript)
@@ -93,7 +95,8 @@ def export(request: HttpRequest, engagement_id: int, extension: str) -> HttpResp
         return HttpResponse(withheld, status=409, content_type="text/plain; charset=utf-8")
     name, content_type = EXPORTED[extension]
     response = HttpResponse(exports.FORMATS[name](transcript.body), content_type=content_type)
-    filename = f"{engagement.trip.slug}-{engagement.key}-transcript.{extension}"
+    suffix = "" if language == "en" else f"-{language}"
+    filename = f"{engagement.trip.slug}-{engagement.key}-transcript{suffix}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
