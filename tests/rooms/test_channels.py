@@ -5,9 +5,11 @@ from typing import Any
 
 import pytest
 from django.db import connections
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories.rooms import live_engagement, seat
+from tests.html import texts
 from tests.janus import run_async
 from tests.rooms.sockets import claimed, communicator, next_output
 from tests.rooms.test_publishing_grants import room_events
@@ -263,3 +265,16 @@ def test_the_control_channel_gives_channels_to_all_and_a_booth_to_interpreters(m
     _, done = run_async(lambda: state(interpreter, hand_over))
     assert done["type"] == "ok"
     assert part(meeting)[0]["on_air"] == partner.person_id
+
+
+def test_the_booth_shows_the_ground_rules_an_interpreter_renders_the_briefer_by(meeting) -> None:
+    meeting.ground_rules, meeting.attribution = GroundRules.BACKGROUND, ATTRIBUTION
+    meeting.save()
+    (interpreter,) = booth(meeting, ["yo", "en"])
+    journalist = seat(meeting, Role.PRESS, name="Pía Periodista")
+    page = claimed(interpreter).get(reverse("rooms:room", args=[meeting.pk])).content.decode()
+    assert texts(page, css_class="booth-rules") == [
+        f"Ground rules: On background. Render the briefer as “{ATTRIBUTION}”, never by name."
+    ]
+    press_page = claimed(journalist).get(reverse("rooms:room", args=[meeting.pk])).content.decode()
+    assert texts(press_page, css_class="booth-rules") == []
