@@ -2,14 +2,15 @@
 of a call between two browsers with fake microphones) with the real janus-pp-rec and ffmpeg."""
 
 import shutil
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.audio import loudest_db
+from tests.audio import FFMPEG, loudest_db
 from tests.factories.rooms import live_engagement, seat
-from virtualtrip.rooms import actions, queries
+from virtualtrip.rooms import actions, queries, recordings
 from virtualtrip.rooms.ending import process_recording
 from virtualtrip.rooms.enums import RecordingState
 from virtualtrip.rooms.models import ChannelShift, RecordingTrack, Room
@@ -126,6 +127,41 @@ def test_an_interpreter_on_and_off_air_hundreds_of_times_is_gated_span_by_span(r
     assert loudest_db(channel, 0.2, 0.9) < -80
     assert loudest_db(channel, 7.2, 7.7) < -80
     assert not list(recordings_dir.glob("engagement-1/.making-*"))
+
+
+def tone(path: Path, amplitude: float, seconds: float = 4.0) -> Path:
+    """A steady tone at `amplitude` (0 to 1) as Ogg Opus: inputs told apart by their loudness."""
+    source = ["-f", "lavfi", "-i", f"sine=f=440:d={seconds}", "-af", f"volume={amplitude}"]
+    subprocess.run([FFMPEG, "-nostdin", "-v", "error", *source, "-c:a", "libopus", str(path)], check=True)
+    return path
+
+
+def test_two_interpreters_of_one_channel_are_each_gated_by_their_own_spans(tmp_path: Path) -> None:
+    """A booth of two: the loud one live for the first second, the quiet one for the third. A gate
+    command that reached only the first input's volume played the loud one in both."""
+    loud, quiet = tone(tmp_path / "loud.ogg", 0.5), tone(tmp_path / "quiet.ogg", 0.03)
+    out = tmp_path / "channel-yo.ogg"
+    recordings._mix(
+        recordings._Mix(None, out, [(loud, 0), (quiet, 0)], "yo", [[(0.0, 1.0)], [(2.0, 3.0)]]), tmp_path
+    )
+    assert loudest_db(out, 0.1, 0.9) == pytest.approx(-24, abs=2)  # lavfi's sine is at 1/8
+    assert loudest_db(out, 1.2, 1.8) < -80
+    assert loudest_db(out, 2.1, 2.9) == pytest.approx(-48.5, abs=2)  # the quiet one, not the loud one
+    assert loudest_db(out, 3.2, 3.8) < -80
+
+
+def test_a_relative_recordings_folder_is_mixed_from_where_it_is(
+    settings, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings.RECORDINGS_DIR = Path("recordings")
+    put(1, FIRST)
+    put(1, SECOND)
+    started = datetime.fromtimestamp(FIRST_PACKET_US / 1e6, tz=UTC)
+    live: list[tuple[datetime, datetime | None]] = [(started + timedelta(seconds=3), None)]
+    tracks = make_tracks(1, ChannelPlan({"p2": "yo"}, {"p2": live}))
+    assert "channel-yo.ogg" in {track.path.name for track in tracks}
+    assert all(track.path.exists() for track in tracks)
 
 
 def test_spans_that_overlap_or_touch_are_one() -> None:

@@ -137,17 +137,23 @@ def merged(gate: Gate) -> Gate:
     return spans
 
 
-def gate_commands(gate: Gate) -> str:
-    """The commands ffmpeg's `asendcmd` reads to open an input's `volume` during its spans and
+def gate_commands(gate: Gate, number: int = 0) -> str:
+    """The commands ffmpeg's `asendcmd` reads to open input `number`'s `volume` during its spans and
     close it after. They sit in a file, not in the filter graph: an interpreter on air a hundred
-    times in a day is a hundred spans, past what one filter expression holds."""
+    times in a day is a hundred spans, past what one filter expression holds. Each input's volume
+    is named (`volume@g<number>`): a command to plain `volume` reaches the graph's first one only."""
+    target = _gate_name(number)
     spans = merged(gate)
-    lines = [] if spans else ["0.000 volume volume 0;"]  # never on air; asendcmd needs a command
+    lines = [] if spans else [f"0.000 {target} volume 0;"]  # never on air; asendcmd needs a command
     for start, end in spans:
-        lines.append(f"{start:.3f} volume volume 1;")
+        lines.append(f"{start:.3f} {target} volume 1;")
         if end is not None:
-            lines.append(f"{end:.3f} volume volume 0;")
+            lines.append(f"{end:.3f} {target} volume 0;")
     return "\n".join(lines) + "\n"
+
+
+def _gate_name(number: int) -> str:
+    return f"volume@g{number}"
 
 
 def mix_command(
@@ -163,7 +169,8 @@ def mix_command(
     for path, _ in placed:
         command += ["-i", str(path)]
     delays = ";".join(
-        f"[{i}:a]adelay={offset}:all=1{_gate_filter(gated[i])}[d{i}]" for i, (_, offset) in enumerate(placed)
+        f"[{i}:a]adelay={offset}:all=1{_gate_filter(gated[i], i)}[d{i}]"
+        for i, (_, offset) in enumerate(placed)
     )
     joined = "".join(f"[d{i}]" for i in range(len(placed)))
     mixed = f"{joined}amix=inputs={len(placed)}:normalize=0:dropout_transition=0[mix]"
@@ -171,8 +178,8 @@ def mix_command(
     return [*command, "-ac", "1", "-ar", "48000", "-c:a", "libopus", "-b:a", "48k", str(out)]
 
 
-def _gate_filter(gate_file: Path | None) -> str:
-    return "" if gate_file is None else f",asendcmd=f={gate_file.name},volume=0"
+def _gate_filter(gate_file: Path | None, number: int) -> str:
+    return "" if gate_file is None else f",asendcmd=f={gate_file.name},{_gate_name(number)}=0"
 
 
 def duration_seconds(path: Path) -> float:
@@ -234,7 +241,7 @@ def make_tracks(engagement_id: int, plan: ChannelPlan | None = None) -> list[Tra
     start_us = pieces[0].first_packet_us
     starts_at = datetime.fromtimestamp(start_us / 1_000_000, tz=UTC)
     with tempfile.TemporaryDirectory(dir=folder, prefix=".making-") as scratch:
-        work = Path(scratch)
+        work = Path(scratch).resolve()  # ffmpeg runs in it: no path may be relative to elsewhere
         placed = [(p, _decode(p, work), (p.first_packet_us - start_us) // 1000) for p in pieces]
         floor = [(opus, offset) for piece, opus, offset in placed if piece.seat_key not in plan.languages]
         made = [_Mix(None, work / ROOM_MIX, floor)] if floor else []  # only interpreters: no floor
@@ -258,7 +265,7 @@ def _mix(mix: _Mix, work: Path) -> None:
             gate_files.append(None)
             continue
         gate_file = work / f"{mix.out.stem}-{number}.gate"
-        gate_file.write_text(gate_commands(gate), encoding="utf-8")
+        gate_file.write_text(gate_commands(gate, number), encoding="utf-8")
         gate_files.append(gate_file)
     _run(mix_command(mix.inputs, mix.out, gate_files), f"mixing {mix.out.name}", cwd=work)
 

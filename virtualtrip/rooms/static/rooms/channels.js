@@ -208,6 +208,7 @@
     renderBooth();
     apply();
   });
+  document.addEventListener("room:tile", apply);
   document.addEventListener("room:track", apply);
   load();
 })();

@@ -93,6 +93,8 @@
       caption.append(label, mic);
       figure.append(video, caption);
       $("grid").append(figure);
+      // The channels' script hides an interpreter's tile as soon as it exists, before any track.
+      if (!mine) document.dispatchEvent(new CustomEvent("room:tile", { detail: { feed: key } }));
     }
     figure.querySelector("figcaption .label").textContent = label;
     return figure;
