@@ -278,3 +278,25 @@ def test_the_booth_shows_the_ground_rules_an_interpreter_renders_the_briefer_by(
     ]
     press_page = claimed(journalist).get(reverse("rooms:room", args=[meeting.pk])).content.decode()
     assert texts(press_page, css_class="booth-rules") == []
+
+
+def test_a_newer_tab_that_closed_does_not_silence_the_one_still_open(meeting) -> None:
+    (interpreter,) = booth(meeting, ["yo", "en"])
+    joined(interpreter, 11)
+    joined(interpreter, 12)  # a second tab
+    assert part(meeting)[0]["interpreters"][0]["feed"] == 12
+    room = do_open_room(meeting)
+    actions.do_note_feed_left(room, 12, timezone.now())
+    live = part(meeting)[0]["interpreters"][0]
+    assert (live["feed"], sorted(live["feeds"]), live["present"]) == (11, [11, 12], True)
+    actions.do_note_feed_left(room, 11, timezone.now())
+    assert part(meeting)[0]["interpreters"][0]["feed"] == 12  # both gone: the newest, as before
+    assert part(meeting)[0]["interpreters"][0]["present"] is False
+
+
+def test_a_feed_noted_again_is_connected_again(meeting) -> None:
+    (interpreter,) = booth(meeting, ["yo", "en"])
+    joined(interpreter, 21)
+    actions.do_note_feed_left(do_open_room(meeting), 21, timezone.now())
+    joined(interpreter, 21)
+    assert part(meeting)[0]["interpreters"][0]["present"] is True

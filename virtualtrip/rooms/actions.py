@@ -467,6 +467,7 @@ def do_note_live_feed(room: Room, feed: int, seat: Seat, at: datetime) -> None:
             "person_id": seat.person_id,
             "display": display[:300],  # LiveFeed.display's length: a staff name may be longer
             "joined_at": at,
+            "left_at": None,  # Janus gives an id again only to a new publisher
             "language": channel.language if channel is not None else "",
         },
     )

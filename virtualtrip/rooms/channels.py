@@ -68,13 +68,14 @@ def live_shifts(room: Room | None) -> dict[str, ChannelShift]:
 
 
 def interpreter_feeds(room: Room | None, people: list[int]) -> dict[int, list[int]]:
-    """Each person's publisher ids in the room's Janus that speak into a channel, oldest first: a
-    rejoin or a second tab gives a new one, and the latest is the one heard on air."""
+    """Each person's publisher ids in the room's Janus that speak into a channel: those that left
+    first, then those still connected, each oldest first. A rejoin or a second tab gives a new one;
+    the last is the one heard on air (a newer tab that closed does not silence the open one)."""
     if room is None or not people:
         return {}
     rows = LiveFeed.objects.filter(room=room, person_id__in=people).exclude(language="")
     feeds: dict[int, list[int]] = {}
-    for row in rows.order_by("joined_at", "pk"):
+    for row in sorted(rows, key=lambda r: (r.left_at is None, r.joined_at, r.pk)):
         if row.person_id is not None:
             feeds.setdefault(row.person_id, []).append(row.feed)
     return feeds

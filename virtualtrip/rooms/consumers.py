@@ -105,7 +105,8 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
     reader: asyncio.Task[None] | None = None
     policy: SignalingPolicy
     room: Room
-    my_janus_id: int | None = None
+    my_janus_id: int | None = None  # the publisher this connection joined as last
+    own_feeds: set[int]  # every publisher it joined as: each has left when it closes
     record_to: Path | None = None
     turned_away: int | None = None
     closer: asyncio.Task[None] | None = None
@@ -115,6 +116,7 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.budget = protocol.JANUS_LIMITS.budget()
+        self.own_feeds = set()
 
     async def connect(self) -> None:
         arrival = await _arrive(self.scope)
@@ -302,6 +304,7 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
         feed = data.get("id")
         self.my_janus_id = feed if isinstance(feed, int) else None
         if self.my_janus_id is not None:
+            self.own_feeds.add(self.my_janus_id)
             await database_sync_to_async(actions.do_note_live_feed)(
                 self.room, self.my_janus_id, self.policy.seat, timezone.now()
             )
@@ -321,9 +324,9 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
         )
         if withdrawn:
             self.shut = True  # nothing more to the page while Janus lets the person go
-            if self.my_janus_id is not None:
-                with contextlib.suppress(JanusError):
-                    await live.kick(self.room, self.my_janus_id)
+            for feed in sorted(self.own_feeds):
+                with contextlib.suppress(JanusError):  # one gone already
+                    await live.kick(self.room, feed)
             await self._shut(CLOSE_DENIED)
 
     async def disconnect(self, code: int) -> None:
@@ -334,9 +337,9 @@ class JanusProxyConsumer(AsyncWebsocketConsumer):
             await self.backend.close()
         if self.reader is not None:
             self.reader.cancel()
-        if self.my_janus_id is not None:
-            left = database_sync_to_async(actions.do_note_feed_left)
-            await left(self.room, self.my_janus_id, timezone.now())
+        left = database_sync_to_async(actions.do_note_feed_left)
+        for feed in sorted(self.own_feeds):
+            await left(self.room, feed, timezone.now())
         if hasattr(self, "policy"):
             for group in self._groups():
                 await self.channel_layer.group_discard(group, self.channel_name)
