@@ -23,7 +23,7 @@ from virtualtrip.speech.audio import SAMPLE_RATE, decode
 from virtualtrip.speech.models import TranscriptionJob
 from virtualtrip.speech.problems import SpeechProblem
 from virtualtrip.trips.enums import Role
-from virtualtrip.trips.models import Engagement
+from virtualtrip.trips.models import Engagement, Person
 
 pytestmark = pytest.mark.django_db
 LAG_S = 2.5
@@ -118,6 +118,17 @@ def test_every_language_heard_gets_its_transcription_queued_when_the_recording_i
     assert interpreted.transcript_languages(meeting, tracks) == ["es", "en", "fr"]
 
 
+def test_only_languages_the_trip_page_publishes_in_get_a_transcript(meeting) -> None:
+    """A Yoruba minister and a Yoruba channel: no transcript the page could never publish."""
+    yoruba = Person(key="ade", name="Adéwálé Ọlábísí", languages=["yo"])
+    tracks = [
+        RecordingTrack(speaker="Adéwálé Ọlábísí", language="", person=yoruba),
+        RecordingTrack(speaker="", language="yo"),
+        RecordingTrack(speaker="", language="fr"),
+    ]
+    assert interpreted.transcript_languages(meeting, tracks) == ["fr"]
+
+
 def test_a_language_no_shipped_model_hears_fails_saying_which_and_what_to_set(meeting) -> None:
     source = pipeline.recorded_source(meeting, "fr")
     assert source.made_from == {"floor": [], "channel": "speaker-d.wav", "lag_seconds": pytest.approx(2.5)}
@@ -125,6 +136,21 @@ def test_a_language_no_shipped_model_hears_fails_saying_which_and_what_to_set(me
         SpeechProblem, match=r"no speech model for French \(fr\).*VIRTUALTRIP_SPEECH_MULTILINGUAL"
     ):
         pipeline.transcribe(meeting, source)
+
+
+def test_a_language_longer_than_one_transcript_takes_is_refused_before_it_is_decoded(
+    meeting, settings, monkeypatch
+) -> None:
+    settings.SPEECH_MAX_SECONDS = 10  # the meeting lasts about 25 s
+
+    def decoded(path: Path) -> np.ndarray:
+        raise AssertionError(f"{path} decoded")
+
+    monkeypatch.setattr(interpreted, "decode", decoded)
+    with pytest.raises(
+        SpeechProblem, match=r"the en audio of .+ lasts 0 min 2\d s, longer than the 0 min 10 s"
+    ):
+        pipeline.recorded_source(meeting, "en")
 
 
 def test_a_language_nobody_spoke_or_interpreted_into_is_refused(meeting) -> None:

@@ -102,12 +102,17 @@ def check_audio(path: Path) -> AudioInfo:
     duration = _duration(probed)
     if duration <= 0:
         raise SpeechProblem(f"{path} holds no sound (it lasts 0 seconds)")
+    check_length(duration, str(path))
+    return AudioInfo(path, duration)
+
+
+def check_length(duration: float, what: str) -> None:
+    """Refuse audio longer than one transcript takes, before it is decoded (an hour is 230 MB)."""
     if duration > max_seconds():
         raise SpeechProblem(
-            f"{path} lasts {_length(duration)}, longer than the {_length(max_seconds())} speech takes "
+            f"{what} lasts {_length(duration)}, longer than the {_length(max_seconds())} speech takes "
             "in one transcript (settings.SPEECH_MAX_SECONDS); cut it into parts"
         )
-    return AudioInfo(path, duration)
 
 
 def decode(path: Path) -> Samples:

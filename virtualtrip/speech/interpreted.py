@@ -15,8 +15,9 @@ from datetime import datetime
 import numpy as np
 from django.conf import settings
 
+from virtualtrip.publishing.enums import Language
 from virtualtrip.rooms.models import RecordingTrack
-from virtualtrip.speech.audio import SAMPLE_RATE, Samples, decode
+from virtualtrip.speech.audio import SAMPLE_RATE, Samples, check_length, decode
 from virtualtrip.speech.turns import FRAME_S, SILENCE_DB, levels_of
 from virtualtrip.trips.models import Engagement
 from virtualtrip.trips.queries import engagement_languages
@@ -49,13 +50,15 @@ def floor_voices(tracks: list[RecordingTrack]) -> list[RecordingTrack]:
 
 
 def transcript_languages(engagement: Engagement, tracks: list[RecordingTrack]) -> list[str]:
-    """The languages the room's transcripts are made in: every channel's and every floor voice's,
-    the engagement's own order first. A room without channels has its one transcript, in English."""
+    """The languages the room's transcripts are made in: every channel's and every floor voice's
+    that the trip page publishes in (a transcript in another could be neither edited nor
+    published; none at all where nothing heard is one), the engagement's own order first. A room
+    without channels has its one transcript, in English."""
     channels = {t.language for t in tracks if t.language and not t.speaker}
     if not channels:
         return ["en"]
     spoken = {spoken_language(engagement, t) for t in floor_voices(tracks)}
-    found = channels | spoken
+    found = (channels | spoken) & set(Language.values)
     order = [code for code in engagement_languages(engagement) if code in found]
     return order + sorted(found - set(order))
 
@@ -87,8 +90,9 @@ def measured_lag(sources: list[RecordingTrack], channel: RecordingTrack, starts_
     return best * FRAME_S if overlap and overlap[best] > 0 else default
 
 
-def _place(into: np.ndarray, samples: Samples, at_seconds: float) -> np.ndarray:
-    """`samples` added into `into` from `at_seconds` (negative: its start is cut), grown to fit."""
+def _place(into: Samples, samples: Samples, at_seconds: float) -> Samples:
+    """`samples` added into `into` from `at_seconds` (negative: its start is cut), in place; grown
+    only where a file decodes longer than the record says."""
     start = round(at_seconds * SAMPLE_RATE)
     if start < 0:
         samples, start = samples[-start:], 0
@@ -103,19 +107,22 @@ def language_audio(
     engagement: Engagement, language: str, tracks: list[RecordingTrack], starts_at: datetime
 ) -> LanguageAudio | None:
     """The audio of the `language` transcript on the floor's clock, from `starts_at`; None when
-    nobody spoke it and no channel carried it."""
+    nobody spoke it and no channel carried it. Refused, before anything is decoded, when it would
+    last longer than one transcript takes."""
     voices = floor_voices(tracks)
     own = [t for t in voices if spoken_language(engagement, t) == language]
     channel = next((t for t in tracks if t.language == language and not t.speaker), None)
     if not own and channel is None:
         return None
-    samples = np.zeros(0, dtype=np.float32)
-    for track in own:
-        at = (track.starts_at - starts_at).total_seconds()
-        samples = _place(samples, decode(settings.RECORDINGS_DIR / track.file), at)
+    placed = [(track, (track.starts_at - starts_at).total_seconds()) for track in own]
     lag = 0.0
     if channel is not None:
         lag = measured_lag([t for t in voices if t not in own], channel, starts_at)
-        at = (channel.starts_at - starts_at).total_seconds() - lag
-        samples = _place(samples, decode(settings.RECORDINGS_DIR / channel.file), at)
-    return LanguageAudio(np.clip(samples, -1.0, 1.0).astype(np.float32), own, channel, lag)
+        placed.append((channel, (channel.starts_at - starts_at).total_seconds() - lag))
+    seconds = max(max(0.0, at) + track.duration_seconds for track, at in placed)
+    check_length(seconds, f"the {language} audio of {engagement.trip.slug}/{engagement.key}")
+    samples = np.zeros(round(seconds * SAMPLE_RATE), dtype=np.float32)
+    for track, at in placed:
+        samples = _place(samples, decode(settings.RECORDINGS_DIR / track.file), at)
+    np.clip(samples, -1.0, 1.0, out=samples)
+    return LanguageAudio(samples, own, channel, lag)
