@@ -22,6 +22,7 @@ is touched.
 
 import argparse
 import math
+import os
 import statistics
 import struct
 import sys
@@ -183,12 +184,34 @@ def run(scratch: Path, counts: list[int], seconds: float) -> None:
                     pages.append(page)
                 for page in pages:
                     page.evaluate("() => { window.onsets.floor = []; window.onsets.channel = []; }")
+                busy = janus_cpu_seconds(janus.process.pid if janus.process else None)
                 time.sleep(seconds)
+                busy = janus_cpu_seconds(janus.process.pid if janus.process else None) - busy
                 report(count, [added_delays(page.evaluate("() => window.onsets")) for page in pages])
+                print_janus_load(count, busy, seconds)
             speaking.close()
             others.close()
     finally:
         janus.stop()
+
+
+def janus_cpu_seconds(pid: int | None) -> float:
+    """The CPU time (user and system, its threads included) Janus has used so far, from /proc."""
+    if pid is None:
+        return math.nan
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15 of stat(5)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def print_janus_load(count: int, busy_seconds: float, seconds: float) -> None:
+    """What the server spends on the listeners: Janus's share of one core while they listened. A
+    listener receives the floor (audio and video) and the channel (audio); Janus relays, never mixes."""
+    share = busy_seconds / seconds
+    print(
+        f"{count:3d} listeners: Janus {100 * share:5.1f}% of one core "
+        f"({100 * share / count:4.2f}% a listener, floor video included)"
+    )
 
 
 def report(count: int, per_listener: list[list[float]]) -> None:
