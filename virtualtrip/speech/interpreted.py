@@ -119,7 +119,7 @@ def language_audio(
     if channel is not None:
         lag = measured_lag([t for t in voices if t not in own], channel, starts_at)
         placed.append((channel, (channel.starts_at - starts_at).total_seconds() - lag))
-    seconds = max(max(0.0, at) + track.duration_seconds for track, at in placed)
+    seconds = max(max(0.0, at + track.duration_seconds) for track, at in placed)  # a cut start ends early
     check_length(seconds, f"the {language} audio of {engagement.trip.slug}/{engagement.key}")
     samples = np.zeros(round(seconds * SAMPLE_RATE), dtype=np.float32)
     for track, at in placed:
